@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'native/', 'node_modules/', 'coverage/', 'bin/'] },
+  { ignores: ['dist/', 'native/', 'node_modules/', 'coverage/', 'bin/', '.bench-tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -21,7 +21,7 @@ struct verb
 };
 
 /* Filled at startup because weak symbols are not constant expressions for every toolchain. */
-static tsn_verb_fn verb_fns[16];
+static tsn_verb_fn verb_fns[32]; /* room for more verbs; fill_verb_table sets the used slots */
 
 static const struct verb verbs[] = {
   { "create", &verb_fns[0], "create a container from a bundle (the program waits for start)" },
@@ -39,6 +39,7 @@ static const struct verb verbs[] = {
   { "shim", &verb_fns[12], "supervise one container (logs, exit status, restarts, health)" },
   { "unpack", &verb_fns[13], "apply an uncompressed layer tar from stdin to a directory" },
   { "init", &verb_fns[14], "minimal init for containers (reaps children, forwards signals)" },
+  { "dns", &verb_fns[15], "service-discovery DNS responder for an engine root's networks" },
 };
 
 static void
@@ -59,6 +60,7 @@ fill_verb_table (void)
   verb_fns[12] = tsn_verb_shim;
   verb_fns[13] = tsn_verb_unpack;
   verb_fns[14] = tsn_verb_init;
+  verb_fns[15] = tsn_verb_dns;
 }
 
 static void

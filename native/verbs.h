@@ -36,6 +36,7 @@ TSN_VERB (features);
 TSN_VERB (shim);
 TSN_VERB (unpack);
 TSN_VERB (init);
+TSN_VERB (dns);
 #undef TSN_VERB
 
 #endif

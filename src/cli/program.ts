@@ -1,9 +1,50 @@
 import { Command, Option } from 'commander';
 import type { CliContext } from './cli-context.js';
 import { CommandRunner } from './command-runner.js';
+import { registerNetworkCommands } from './network.js';
+import { registerImageCommands } from './image.js';
+import { registerLoginCommands } from './login.js';
+import { registerConfig } from './config.js';
+import { registerContainerCommands } from './container.js';
+import { registerVolumeCommands } from './volume.js';
+import { registerUp } from './up.js';
+import { registerDown } from './down.js';
+import { registerPs } from './ps.js';
+import { registerLogs } from './logs.js';
+import { registerExec } from './exec.js';
+import { registerRun } from './run.js';
+import { registerLifecycleCommands } from './lifecycle.js';
+import { registerTop } from './top.js';
+import { registerPort } from './port.js';
+import { registerProjectImageCommands } from './project-images.js';
+import { registerLs } from './ls.js';
+import { registerWait } from './wait.js';
+import { registerPlan } from './plan.js';
+import { registerWatch } from './watch.js';
 
 /** One entry per command or command group; each file registers its own subcommands. */
-const COMMANDS: ReadonlyArray<(program: Command, runner: CommandRunner) => void> = [];
+const COMMANDS: ReadonlyArray<(program: Command, runner: CommandRunner) => void> = [
+  registerNetworkCommands,
+  registerImageCommands,
+  registerLoginCommands,
+  registerConfig,
+  registerContainerCommands,
+  registerVolumeCommands,
+  registerUp,
+  registerDown,
+  registerPs,
+  registerLogs,
+  registerExec,
+  registerRun,
+  registerLifecycleCommands,
+  registerTop,
+  registerPort,
+  registerProjectImageCommands,
+  registerLs,
+  registerWait,
+  registerPlan,
+  registerWatch,
+];
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
