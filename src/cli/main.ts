@@ -11,8 +11,8 @@ import { buildProgram } from './program.js';
  */
 export async function main(argv: readonly string[], ctx: CliContext): Promise<number> {
   const debug = argv.includes('--debug');
-  const { program, runner } = buildProgram(ctx);
   try {
+    const { program, runner } = await buildProgram(ctx, argv);
     await program.parseAsync([...argv], { from: 'user' });
     return runner.exitCode;
   } catch (err) {

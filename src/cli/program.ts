@@ -1,56 +1,86 @@
 import { Command, Option } from 'commander';
 import type { CliContext } from './cli-context.js';
 import { CommandRunner } from './command-runner.js';
-import { registerNetworkCommands } from './network.js';
-import { registerImageCommands } from './image.js';
-import { registerLoginCommands } from './login.js';
-import { registerConfig } from './config.js';
-import { registerContainerCommands } from './container.js';
-import { registerVolumeCommands } from './volume.js';
-import { registerUp } from './up.js';
-import { registerDown } from './down.js';
-import { registerPs } from './ps.js';
-import { registerLogs } from './logs.js';
-import { registerExec } from './exec.js';
-import { registerRun } from './run.js';
-import { registerLifecycleCommands } from './lifecycle.js';
-import { registerTop } from './top.js';
-import { registerPort } from './port.js';
-import { registerProjectImageCommands } from './project-images.js';
-import { registerLs } from './ls.js';
-import { registerWait } from './wait.js';
-import { registerPlan } from './plan.js';
-import { registerWatch } from './watch.js';
 
-/** One entry per command or command group; each file registers its own subcommands. */
-const COMMANDS: ReadonlyArray<(program: Command, runner: CommandRunner) => void> = [
-  registerNetworkCommands,
-  registerImageCommands,
-  registerLoginCommands,
-  registerConfig,
-  registerContainerCommands,
-  registerVolumeCommands,
-  registerUp,
-  registerDown,
-  registerPs,
-  registerLogs,
-  registerExec,
-  registerRun,
-  registerLifecycleCommands,
-  registerTop,
-  registerPort,
-  registerProjectImageCommands,
-  registerLs,
-  registerWait,
-  registerPlan,
-  registerWatch,
-];
+type Register = (program: Command, runner: CommandRunner) => void;
+
+/**
+ * One entry per command file: the top-level command names it registers and how to load it.
+ * Modules are imported only for the command being run (all of them for help or an unknown name):
+ * CLI start-up is part of every command's latency, and most modules pull in the engine or the
+ * stack loader. Order is registration order: `container` adds `network connect|disconnect` to
+ * the `network` group, so it comes after `network`.
+ */
+const COMMANDS: ReadonlyArray<{ readonly names: readonly string[]; readonly load: () => Promise<Register> }> =
+  [
+    { names: ['network'], load: async () => (await import('./network.js')).registerNetworkCommands },
+    { names: ['image'], load: async () => (await import('./image.js')).registerImageCommands },
+    { names: ['login', 'logout'], load: async () => (await import('./login.js')).registerLoginCommands },
+    { names: ['config'], load: async () => (await import('./config.js')).registerConfig },
+    {
+      names: ['container', 'network'],
+      load: async () => (await import('./container.js')).registerContainerCommands,
+    },
+    { names: ['volume'], load: async () => (await import('./volume.js')).registerVolumeCommands },
+    { names: ['up'], load: async () => (await import('./up.js')).registerUp },
+    { names: ['down'], load: async () => (await import('./down.js')).registerDown },
+    { names: ['ps'], load: async () => (await import('./ps.js')).registerPs },
+    { names: ['logs'], load: async () => (await import('./logs.js')).registerLogs },
+    { names: ['exec'], load: async () => (await import('./exec.js')).registerExec },
+    { names: ['run'], load: async () => (await import('./run.js')).registerRun },
+    {
+      names: ['start', 'stop', 'restart', 'kill', 'rm', 'pause', 'unpause'],
+      load: async () => (await import('./lifecycle.js')).registerLifecycleCommands,
+    },
+    { names: ['top'], load: async () => (await import('./top.js')).registerTop },
+    { names: ['port'], load: async () => (await import('./port.js')).registerPort },
+    {
+      names: ['images', 'pull', 'push'],
+      load: async () => (await import('./project-images.js')).registerProjectImageCommands,
+    },
+    { names: ['ls'], load: async () => (await import('./ls.js')).registerLs },
+    { names: ['wait'], load: async () => (await import('./wait.js')).registerWait },
+    { names: ['plan'], load: async () => (await import('./plan.js')).registerPlan },
+    { names: ['watch'], load: async () => (await import('./watch.js')).registerWatch },
+  ];
+
+/** Global options that take a value: the word after them is not the command name. */
+const GLOBAL_OPTIONS_WITH_VALUE = new Set([
+  '-f',
+  '--file',
+  '-p',
+  '--project-name',
+  '--project-directory',
+  '--profile',
+  '--env-file',
+  '--progress',
+  '--parallel',
+  '--root',
+]);
+
+/** The command word of a command line (the first argument that is not a global option). */
+export function commandName(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') return argv[i + 1];
+    if (!arg.startsWith('-') || arg === '-') return arg;
+    if (GLOBAL_OPTIONS_WITH_VALUE.has(arg)) i += 1;
+  }
+  return undefined;
+}
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-export function buildProgram(ctx: CliContext): { program: Command; runner: CommandRunner } {
+/**
+ * Builds the commander program for one command line: the global options plus the command modules
+ * `argv` needs (see COMMANDS).
+ */
+export async function buildProgram(
+  ctx: CliContext,
+  argv: readonly string[] = [],
+): Promise<{ program: Command; runner: CommandRunner }> {
   const program = new Command('tscompose');
   const runner = new CommandRunner(ctx);
   program
@@ -76,7 +106,12 @@ export function buildProgram(ctx: CliContext): { program: Command; runner: Comma
     })
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
-  for (const register of COMMANDS) register(program, runner);
+  const name = commandName(argv);
+  const wanted = COMMANDS.filter((c) => name !== undefined && c.names.includes(name));
+  const versionOnly = name === undefined && (argv.includes('--version') || argv.includes('-v'));
+  const modules = versionOnly ? [] : wanted.length > 0 ? wanted : COMMANDS;
+  const registers = await Promise.all(modules.map((c) => c.load()));
+  for (const register of registers) register(program, runner);
   // Subcommands inherit output routing and exit behaviour from the root.
   for (const sub of program.commands) {
     sub.configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) });
