@@ -149,6 +149,12 @@ describe.each(runtimesUnderTest())('shim over $name', (rt) => {
     async () => {
       const c = await lab().container(['sleep', '1000']);
       const ready = lab().run(rt.bin, c);
+      // runc's `start` returns once its init is released, before that init has exec'd the
+      // program (it still holds runc's own fds until then): look at the program itself.
+      await waitFor(
+        "the program to be exec'd",
+        () => readFileSync(`/proc/${ready.pid}/comm`, 'utf8').trim() === 'sleep',
+      );
       const fds = readdirSync(`/proc/${ready.pid}/fd`).sort();
       expect(fds).toEqual(['0', '1', '2']);
       const targets = fds.map((fd) => readlinkSync(`/proc/${ready.pid}/fd/${fd}`));
