@@ -41,6 +41,8 @@ void tsn_shim_client_line (struct tsn_shim *s, struct tsn_shim_client *c, const 
 void tsn_shim_client_reply (struct tsn_shim *s, struct tsn_shim_client *c, const char *error);
 /* Bytes of an attached client (after its request line): stdin for the container, or ignored. */
 void tsn_shim_client_input (struct tsn_shim *s, struct tsn_shim_client *c);
+/* shim-exec.c: `exec NAME` — a detached exec run by the shim, so that the shim reaps it. */
+void tsn_shim_request_exec (struct tsn_shim *s, struct tsn_shim_client *c, const char *name);
 /* EPOLLOUT: sends from the client's queue; returns 1 once it is empty. */
 int tsn_shim_client_flush (struct tsn_shim *s, struct tsn_shim_client *c);
 

@@ -7,6 +7,7 @@
  *   kill SIGNAL           → {"ok":true} or {"ok":false,"error":…}; closed
  *   attach [stdin|stdin-once] → {"ok":true}, then output frames until the container exits
  *   resize ROWS COLS      → {"ok":true} (terminal only)
+ *   exec NAME             → {"ok":true} once a detached exec runs (shim-exec.c)
  * Output frames are Docker's multiplexed stream format: 8-byte header [stream, 0, 0, 0, size as
  * 32-bit big endian] + payload; stream 1 stdout, 2 stderr, 3 the state JSON at the container's
  * exit (shim-client.c sends them). */
@@ -172,8 +173,10 @@ handle_request (struct tsn_shim *s, struct tsn_shim_client *c, char *line)
     request_attach (s, c, a1);
   else if (cmd && strcmp (cmd, "resize") == 0)
     request_resize (s, c, a1, a2);
+  else if (cmd && strcmp (cmd, "exec") == 0)
+    tsn_shim_request_exec (s, c, a1);
   else
-    refuse (s, c, "unknown request (state, stop, kill, attach, resize)");
+    refuse (s, c, "unknown request (state, stop, kill, attach, resize, exec)");
 }
 
 static void

@@ -412,14 +412,17 @@ export interface ExecArgs {
 }
 
 export function execOptions(a: ExecArgs): string[] {
+  return [...execFlags(a), ...(a.detach ? ['--detach'] : []), a.id, ...a.command];
+}
+
+/** The options of `exec` that say how the process runs (not which, nor detaching). */
+export function execFlags(a: Omit<ExecArgs, 'id' | 'command'>): string[] {
   const argv: string[] = [];
   if (a.cwd) argv.push('--cwd', a.cwd);
   for (const e of a.env ?? []) argv.push('--env', e);
   if (a.uid !== undefined) argv.push('--user', a.gid !== undefined ? `${a.uid}:${a.gid}` : String(a.uid));
   for (const g of a.additionalGids ?? []) argv.push('--additional-gids', String(g));
   for (const c of a.capabilities ?? []) argv.push('--cap', c);
-  if (a.detach) argv.push('--detach');
-  argv.push(a.id, ...a.command);
   return argv;
 }
 

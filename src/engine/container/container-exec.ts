@@ -1,11 +1,18 @@
+import { randomBytes } from 'node:crypto';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { EngineError } from '../errors.js';
+import { ExitCode } from '../../common/exit-codes.js';
+import { execFlags, type ExecArgs } from '../runtime.js';
 import { ALL_CAPABILITIES } from './capabilities.js';
 import type { ContainerContext } from './container-context.js';
+import { runExitCodeFor } from './container-errors.js';
 import { currentRunState } from './container-lifecycle.js';
 import type { ContainerRecord } from './container-record.js';
 import { resolveUser } from './passwd.js';
 import { readFileInRoot } from './rootfs-path.js';
+import { shimRequest } from './shim-client.js';
 
 /** A process to run in a running container (`exec`). */
 export interface ExecRequest {
@@ -64,35 +71,33 @@ export async function execInContainer(
     await readFileInRoot(p.rootfs, '/etc/group'),
     req.user === undefined ? (r.spec.groupAdd ?? []) : [],
   );
-  const { child, exit } = ctx.runtime.execProcess(
-    ctx.runtimeRoot,
-    {
-      id: r.id,
-      command: req.command,
-      // A terminal gets TERM=xterm unless the caller set one (docker exec -t does the same).
-      env: [
-        ...(req.tty && !req.env?.['TERM'] ? ['TERM=xterm'] : []),
-        ...Object.entries(req.env ?? {}).map(([k, v]) => `${k}=${v}`),
-      ],
-      ...(req.workingDir ? { cwd: req.workingDir } : {}),
-      uid: user.uid,
-      gid: user.gid,
-      additionalGids: user.additionalGids,
-      ...(req.privileged ? { capabilities: ALL_CAPABILITIES } : {}),
-      ...(req.tty ? { tty: true } : {}),
-      ...(req.detach ? { detach: true } : {}),
-    },
-    { stdin: stdio.stdin !== undefined && !req.detach, ...(o.signal ? { signal: o.signal } : {}) },
-  );
-  let errTail = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    if (!req.detach) stdio.stdout.write(d);
+  const args: ExecArgs = {
+    id: r.id,
+    command: req.command,
+    // A terminal gets TERM=xterm unless the caller set one (docker exec -t does the same).
+    env: [
+      ...(req.tty && !req.env?.['TERM'] ? ['TERM=xterm'] : []),
+      ...Object.entries(req.env ?? {}).map(([k, v]) => `${k}=${v}`),
+    ],
+    ...(req.workingDir ? { cwd: req.workingDir } : {}),
+    uid: user.uid,
+    gid: user.gid,
+    additionalGids: user.additionalGids,
+    ...(req.privileged ? { capabilities: ALL_CAPABILITIES } : {}),
+    ...(req.tty ? { tty: true } : {}),
+  };
+  if (req.detach) return execDetached(ctx.store.pathsOf(r.id).shim, args, o.signal);
+  const { child, exit } = ctx.runtime.execProcess(ctx.runtimeRoot, args, {
+    stdin: stdio.stdin !== undefined,
+    ...(o.signal ? { signal: o.signal } : {}),
   });
+  let errTail = '';
+  child.stdout?.on('data', (d: Buffer) => stdio.stdout.write(d));
   child.stderr?.on('data', (d: Buffer) => {
     errTail = (errTail + d.toString('utf8')).slice(-4096);
-    if (!req.detach) stdio.stderr.write(d);
+    stdio.stderr.write(d);
   });
-  if (stdio.stdin && child.stdin && !req.detach) {
+  if (stdio.stdin && child.stdin) {
     const input = stdio.stdin;
     const onData = (d: Buffer | string): void => void child.stdin!.write(d);
     input.on('data', onData);
@@ -105,4 +110,29 @@ export async function execInContainer(
     if (m) return /permission denied/i.test(m[1]!) ? 126 : 127;
   }
   return code;
+}
+
+/**
+ * `exec -d`: the shim runs the runtime's detached exec (its `exec` request), so the process is
+ * its orphan and it reaps it. Run from here, the process would be reparented to the host's init,
+ * and one that reaps late leaves a zombie in the container's cgroup. Returns 0 once the process
+ * runs, or `docker exec`'s code when it cannot start (127 not found, 126 not executable).
+ */
+async function execDetached(shimDir: string, args: ExecArgs, signal?: AbortSignal): Promise<number> {
+  const name = `exec-${randomBytes(8).toString('hex')}.json`;
+  const file = join(shimDir, name);
+  await writeFile(file, JSON.stringify({ options: execFlags(args), command: args.command }), { mode: 0o600 });
+  try {
+    const reply = JSON.parse(await shimRequest(shimDir, `exec ${name}`, signal)) as {
+      ok?: boolean;
+      error?: string;
+    };
+    if (reply.ok) return 0;
+    const message = reply.error ?? 'exec failed';
+    const code = runExitCodeFor(message);
+    if (code === ExitCode.runEngineFailed) throw new EngineError('CONTAINER_EXEC_FAILED', `exec: ${message}`);
+    return code;
+  } finally {
+    await rm(file, { force: true });
+  }
 }

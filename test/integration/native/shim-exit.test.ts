@@ -3,7 +3,7 @@
 // the process that started the shim; the control socket's safety. Run against runc, and against
 // tscompose-native's own runtime verbs once they exist (the shim only uses the runtime's CLI).
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -162,6 +162,47 @@ describe.each(runtimesUnderTest())('shim over $name', (rt) => {
       expect(targets[1]).toMatch(/^pipe:/);
       expect(targets[2]).toMatch(/^pipe:/);
       expect(targets[1]).not.toBe(targets[2]);
+    },
+  );
+
+  it.skipIf(!rt.available)(
+    'runs a detached exec on request, and reaps it when it ends (no zombie left)',
+    async () => {
+      const c = await lab().container(['sleep', '1000']);
+      const ready = lab().run(rt.bin, c);
+      const children = (): { pid: number; state: string }[] =>
+        readdirSync('/proc')
+          .filter((d) => /^\d+$/.test(d))
+          .flatMap((d) => {
+            try {
+              const f = readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1]!.split(' ');
+              return Number(f[1]) === ready.shimPid ? [{ pid: Number(d), state: f[0]! }] : [];
+            } catch {
+              return [];
+            }
+          });
+      const file = join(c.stateDir, 'exec-t.json');
+      writeFileSync(
+        file,
+        JSON.stringify({ options: ['--env', 'X=a b'], command: ['sh', '-c', 'sleep 0.5'] }),
+      );
+      expect(JSON.parse(await shimRequest(c.stateDir, 'exec exec-t.json'))).toEqual({ ok: true });
+      expect(existsSync(file)).toBe(false);
+      // The runtime's exec returned at once; its process is now the shim's (orphaned to it)…
+      await waitFor('the exec reparented to the shim', () => children().some((ch) => ch.pid !== ready.pid));
+      // …and once it ends, the shim reaps it: only the container's process is left.
+      await waitFor('the exec reaped', () => {
+        const now = children();
+        return now.length === 1 && now[0]!.pid === ready.pid;
+      });
+      writeFileSync(file, JSON.stringify({ options: [], command: ['/no/such'] }));
+      expect(JSON.parse(await shimRequest(c.stateDir, 'exec exec-t.json'))).toMatchObject({
+        ok: false,
+        error: expect.stringMatching(/no\/such/) as unknown,
+      });
+      for (const bad of ['exec', 'exec ../exec-t.json', 'exec exec-missing.json']) {
+        expect(JSON.parse(await shimRequest(c.stateDir, bad))).toMatchObject({ ok: false });
+      }
     },
   );
 
