@@ -1,7 +1,6 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { LineAssembler, logTimeNs, parseLogRecord, type LogLine, type LogRecord } from './log-record.js';
 
 export interface LogReadOptions {
@@ -30,6 +29,8 @@ export interface LogReadOptions {
 
 const CHUNK = 64 * 1024;
 const NEWLINE = 0x0a;
+/** The fallback poll while following, for filesystems where inotify says nothing. */
+const POLL_MS = 250;
 
 /** Reads complete lines of a file through a handle, keeping the unterminated rest. */
 class LineReader {
@@ -174,19 +175,31 @@ async function* follow(
         for (const l of assembler.flush()) if (inWindow(l.time, o)) yield l;
         return;
       }
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        sleep(250, undefined, { signal: o.signal }).then(
-          () => resolve(),
-          () => resolve(),
-        );
-      });
+      await nextChange(o.signal, (w) => (wake = w));
       wake = undefined;
     }
   } finally {
     watcher?.close();
     if (reader && reader !== initial) await reader.handle.close();
   }
+}
+
+/**
+ * Resolves at the next wake-up (inotify or the end of the container), at the poll interval, or on
+ * abort — whichever is first. The poll timer is cleared on any of them: a pending timer would keep
+ * the CLI alive for up to the interval after the container's last line.
+ */
+function nextChange(signal: AbortSignal | undefined, setWake: (wake: () => void) => void): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const finish = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', finish);
+      resolve();
+    };
+    const timer = setTimeout(finish, POLL_MS);
+    signal?.addEventListener('abort', finish, { once: true });
+    setWake(finish);
+  });
 }
 
 function* emit(lines: Buffer[], assembler: LineAssembler, o: LogReadOptions): Generator<LogLine> {

@@ -15,7 +15,8 @@ import type { OpOptions } from './types.js';
  * the old by exactly those. Other tables (Docker's, Podman's, another engine root's) are never
  * named, so they are never touched.
  *
- * With no network left the table is deleted: the host is back to where it was.
+ * With no network left the table is deleted: the host is back to where it was (and the stamp
+ * says so, so container commands without networks run no `nft` at all).
  *
  * Most changes (connecting a container without ports) leave the table as it is; `stampPath`
  * remembers what was applied last (a hash, with the boot id: a reboot empties the kernel's
@@ -39,20 +40,30 @@ export class Firewall {
       `delete table inet ${this.table}`,
       renderFirewallTable(this.table, state),
     ].join('\n');
-    const stamp = `${await bootId()} ${createHash('sha256').update(script).digest('hex')}\n`;
+    await this.applyOnce(script, createHash('sha256').update(script).digest('hex'), o);
+  }
+
+  /** Deletes the table (skipped when the stamp says it is already gone, unless `force`). */
+  async remove(o: OpOptions & { readonly force?: boolean } = {}): Promise<void> {
+    await this.applyOnce(`add table inet ${this.table}\ndelete table inet ${this.table}\n`, 'absent', o);
+  }
+
+  /**
+   * Runs `script` unless the stamp says `what` is what the kernel has. The stamp goes before the
+   * run and comes back after it: a command killed in between leaves no stamp, so the next one
+   * applies again.
+   */
+  private async applyOnce(
+    script: string,
+    what: string,
+    o: OpOptions & { readonly force?: boolean },
+  ): Promise<void> {
+    const stamp = `${await bootId()} ${what}\n`;
     if (!o.force && (await readFile(this.stampPath, 'utf8').catch(() => '')) === stamp) return;
     await rm(this.stampPath, { force: true });
     await runHostCommand(['nft', '-f', '-'], { ...o, input: script });
     await mkdir(dirname(this.stampPath), { recursive: true, mode: 0o700 });
     await writeFile(this.stampPath, stamp, { mode: 0o600 });
-  }
-
-  async remove(o: OpOptions = {}): Promise<void> {
-    await rm(this.stampPath, { force: true });
-    await runHostCommand(['nft', '-f', '-'], {
-      ...o,
-      input: `add table inet ${this.table}\ndelete table inet ${this.table}\n`,
-    });
   }
 
   /** The table as the kernel has it (`nft list table`), or undefined when it does not exist. */
