@@ -54,18 +54,34 @@ describe('parseNetworkRecord', () => {
     [
       'wrong version',
       { ...record({}), version: 2 },
-      'x.json: not a network record (version: Invalid input: expected 1)',
+      'x.json: not a network record (version: expected one of 1)',
     ],
     [
       'bad id',
       { ...record({}), id: 'xyz' },
-      'x.json: not a network record (id: Invalid string: must match pattern /^[a-f0-9]{64}$/)',
+      'x.json: not a network record (id: expected a string matching /^[a-f0-9]{64}$/)',
     ],
     [
       'bad endpoint state',
       record({ endpoints: [{ ...ep({}), state: 'weird' as 'ready' }] }),
-      'x.json: not a network record (endpoints.0.state: Invalid option: expected one of "attaching"|"ready"|"detaching")',
+      'x.json: not a network record (endpoints.0.state: expected one of "attaching"|"ready"|"detaching")',
     ],
+    [
+      'a published port out of range',
+      record({ endpoints: [ep({ ports: [{ ...port, hostPort: 70000 }] })] }),
+      'x.json: not a network record (endpoints.0.ports.0.hostPort: expected an integer from 1 to 65535)',
+    ],
+    [
+      'a label that is not a string',
+      { ...record({}), labels: { a: 1 } },
+      'x.json: not a network record (labels.a: expected a string)',
+    ],
+    [
+      'a missing field',
+      (({ bridge: _b, ...rest }) => rest)(record({})),
+      'x.json: not a network record (bridge: expected a string)',
+    ],
+    ['not an object', [], 'x.json: not a network record (the file: expected an object)'],
   ])('refuses %s', (_name, value, message) => {
     expect(() => parseNetworkRecord(value, 'x.json')).toThrow(message);
   });
