@@ -328,7 +328,7 @@ tsn_rt_config_parse_linux (struct tsn_rt_config *c, const struct tsn_json *v, ts
       || parse_kv (tsn_json_get (v, "sysctl"), &c->sysctls, &c->n_sysctls, "linux.sysctl", err) < 0)
     return -1;
   const struct tsn_json *seccomp = tsn_json_get (v, "seccomp");
-  c->has_seccomp = seccomp != NULL && seccomp->type != TSN_JSON_NULL;
+  c->seccomp = seccomp != NULL && seccomp->type != TSN_JSON_NULL ? seccomp : NULL;
   const struct tsn_json *uidm = tsn_json_get (v, "uidMappings"), *gidm = tsn_json_get (v, "gidMappings");
   c->has_uid_mappings = (uidm && uidm->type == TSN_JSON_ARRAY && uidm->u.array.len)
                         || (gidm && gidm->type == TSN_JSON_ARRAY && gidm->u.array.len);

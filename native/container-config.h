@@ -154,7 +154,7 @@ struct tsn_rt_config
   struct tsn_rt_namespace *namespaces;
   size_t n_namespaces;
   int has_uid_mappings;
-  int has_seccomp; /* linux.seccomp is present (not enforced yet: `create` warns) */
+  const struct tsn_json *seccomp; /* linux.seccomp, or NULL (compiled by seccomp.c) */
   struct tsn_rt_device *devices;
   size_t n_devices;
   const char *cgroups_path;

@@ -136,7 +136,7 @@ setup (struct tsn_rt_init *in, char **path, char ***envp, tsn_err_t *err)
   if (!c->has_process)
     return 0; /* only the environment; `start` refuses such a container */
   *envp = tsn_rt_process_env (&c->process);
-  if (tsn_rt_process_prepare (&c->process, err) < 0)
+  if (tsn_rt_process_prepare (&c->process, in->seccomp, err) < 0)
     return -1;
   return tsn_rt_process_lookup (&c->process, *envp, path, err);
 }
@@ -186,6 +186,6 @@ tsn_rt_container_init (struct tsn_rt_init *in)
         tsn_rt_child_fail (-1, &err);
     }
   close (in->sync_fd);
-  tsn_rt_process_exec (path, &in->config->process, envp, in->preserve_fds, &err);
+  tsn_rt_process_exec (path, &in->config->process, envp, in->preserve_fds, in->seccomp, &err);
   tsn_rt_child_fail (-1, &err);
 }

@@ -27,7 +27,8 @@ struct tsn_rt_init
   int no_pivot;
   int no_new_keyring;
   int preserve_fds;
-  int host_pid; /* our pid as the host sees it (sent with GO), for hook states */
+  int host_pid;                   /* our pid as the host sees it (sent with GO), for hook states */
+  struct tsn_rt_seccomp *seccomp; /* compiled linux.seccomp, or NULL */
 };
 
 __attribute__ ((noreturn)) void tsn_rt_container_init (struct tsn_rt_init *in);

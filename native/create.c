@@ -11,6 +11,7 @@
 #include "report.h"
 #include "rlimits.h"
 #include "seal.h"
+#include "seccomp.h"
 #include "sync.h"
 #include "utils.h"
 #include "verbs.h"
@@ -91,6 +92,7 @@ creation_release (struct creation *c, int failed, const char *id)
     close_fd (&c->sync_parent);
   close_fd (&c->dirfd);
   close_fd (&c->rootfd);
+  tsn_rt_seccomp_free (c->in.seccomp);
   tsn_rt_config_free (c->config);
   free (c->bundle);
   free (c->rootfs);
@@ -120,9 +122,8 @@ load_config (struct creation *c, const struct tsn_rt_create_opts *o, tsn_err_t *
   if (tsn_rt_rlimits_check (cfg->process.rlimits, cfg->process.n_rlimits, err) < 0
       || tsn_rt_caps_check (&cfg->process.caps, err) < 0)
     return -1;
-  if (cfg->has_seccomp)
-    fprintf (stderr, "tscompose-native: warning: linux.seccomp is not enforced by this build (no seccomp "
-                     "support yet); the container runs without a syscall filter\n");
+  if (tsn_rt_seccomp_compile (cfg->seccomp, 1, &c->in.seccomp, err) < 0)
+    return -1;
   if (cfg->process.terminal && o->console_socket == NULL)
     return tsn_error (err, 0, "process.terminal is true: --console-socket is required");
   if (!cfg->process.terminal && o->console_socket)

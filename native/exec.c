@@ -60,6 +60,7 @@ struct exec_ctx
   int ns_fds[TSN_RT_MAX_NS];
   int *cgroup_fds;
   int console_fd;
+  struct tsn_rt_seccomp *seccomp; /* the container's linux.seccomp, compiled */
 };
 
 static int
@@ -206,12 +207,13 @@ exec_child (struct exec_ctx *x, int sync_fd, int preserve_fds)
       close (x->console_fd);
     }
   envp = tsn_rt_process_env (&x->proc);
-  if (tsn_rt_process_prepare (&x->proc, &err) < 0 || tsn_rt_process_lookup (&x->proc, envp, &path, &err) < 0)
+  if (tsn_rt_process_prepare (&x->proc, x->seccomp, &err) < 0
+      || tsn_rt_process_lookup (&x->proc, envp, &path, &err) < 0)
     tsn_rt_child_fail (sync_fd, &err);
   if (tsn_sync_send (sync_fd, TSN_SYNC_READY, 0, NULL) < 0)
     _exit (1);
   close (sync_fd);
-  tsn_rt_process_exec (path, &x->proc, envp, preserve_fds, &err);
+  tsn_rt_process_exec (path, &x->proc, envp, preserve_fds, x->seccomp, &err);
   fprintf (stderr, "tscompose-native exec: %s\n", err ? err->msg : "exec failed");
   _exit (127);
 }
@@ -236,6 +238,19 @@ open_namespaces (struct exec_ctx *x, const struct tsn_rt_state *st, tsn_err_t *e
         && setns (x->ns_fds[i], CLONE_NEWPID) < 0)
       return tsn_error (err, errno, "join the pid namespace of `%s`", st->id);
   return 0;
+}
+
+/* An exec'd process gets the container's syscall filter, as runc gives it. */
+static int
+load_seccomp (struct exec_ctx *x, const struct tsn_rt_state *st, tsn_err_t *err)
+{
+  if (x->config == NULL)
+    {
+      cleanup_close int bfd = open (st->bundle, O_PATH | O_DIRECTORY | O_CLOEXEC);
+      if (bfd < 0 || tsn_rt_config_load (&x->config, bfd, "config.json", err) < 0)
+        return bfd < 0 ? tsn_error (err, errno, "open bundle `%s`", st->bundle) : -1;
+    }
+  return tsn_rt_seccomp_compile (x->config->seccomp, 0, &x->seccomp, err);
 }
 
 static int
@@ -275,7 +290,7 @@ do_exec (struct exec_ctx *x, struct tsn_opt *o, const struct tsn_args *args, tsn
     return tsn_error (err, 0, "cannot exec in a stopped container `%s`", id);
   if (s == TSN_RT_PAUSED && !tsn_opt_true (&o[O_IGNORE_PAUSED]))
     return tsn_error (err, 0, "cannot exec in a paused container `%s`", id);
-  if (build_process (x, o, args, &st, err) < 0)
+  if (build_process (x, o, args, &st, err) < 0 || load_seccomp (x, &st, err) < 0)
     return -1;
   if (tsn_rt_caps_check (&x->proc.caps, err) < 0)
     return -1;
@@ -378,6 +393,7 @@ tsn_verb_exec (int argc, char **argv)
   if (x.console_fd >= 0)
     close (x.console_fd);
   tsn_rt_process_release (&x.proc);
+  tsn_rt_seccomp_free (x.seccomp);
   tsn_rt_config_free (x.config);
   tsn_json_doc_free (x.doc);
   tsn_args_release (opts, &args);

@@ -1,6 +1,7 @@
 /* `features`: what this runtime implements, as runtime-spec features.md describes it. */
 #include "caps.h"
 #include "json.h"
+#include "seccomp.h"
 #include "namespaces.h"
 #include "verbs.h"
 
@@ -49,7 +50,26 @@ linux_features (struct tsn_json_writer *w)
   tsn_json_w_end_object (w);
   tsn_json_w_key (w, "seccomp");
   tsn_json_w_begin_object (w);
-  flag (w, "enabled", 0);
+  flag (w, "enabled", tsn_rt_seccomp_enabled);
+  if (tsn_rt_seccomp_enabled)
+    {
+      static const char *const actions[]
+          = { "SCMP_ACT_ALLOW",       "SCMP_ACT_ERRNO", "SCMP_ACT_KILL",  "SCMP_ACT_KILL_PROCESS",
+              "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG",   "SCMP_ACT_TRACE", "SCMP_ACT_TRAP" };
+      static const char *const operators[]
+          = { "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT",       "SCMP_CMP_LE",
+              "SCMP_CMP_LT", "SCMP_CMP_NE", "SCMP_CMP_MASKED_EQ" };
+      tsn_json_w_key (w, "actions");
+      tsn_json_w_begin_array (w);
+      for (size_t i = 0; i < sizeof (actions) / sizeof (actions[0]); i++)
+        tsn_json_w_string (w, actions[i]);
+      tsn_json_w_end_array (w);
+      tsn_json_w_key (w, "operators");
+      tsn_json_w_begin_array (w);
+      for (size_t i = 0; i < sizeof (operators) / sizeof (operators[0]); i++)
+        tsn_json_w_string (w, operators[i]);
+      tsn_json_w_end_array (w);
+    }
   tsn_json_w_end_object (w);
   tsn_json_w_key (w, "apparmor");
   tsn_json_w_begin_object (w);

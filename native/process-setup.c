@@ -51,7 +51,7 @@ switch_user (const struct tsn_rt_process *p, tsn_err_t *err)
 }
 
 int
-tsn_rt_process_prepare (const struct tsn_rt_process *p, tsn_err_t *err)
+tsn_rt_process_prepare (const struct tsn_rt_process *p, const struct tsn_rt_seccomp *seccomp, tsn_err_t *err)
 {
   if (tsn_rt_rlimits_apply (p->rlimits, p->n_rlimits, err) < 0)
     return -1;
@@ -62,6 +62,9 @@ tsn_rt_process_prepare (const struct tsn_rt_process *p, tsn_err_t *err)
   /* CVE-2024-21626: the cwd must be inside the container ("(unreachable)/..." otherwise) */
   if (getcwd (cwd, sizeof cwd) == NULL || cwd[0] != '/')
     return tsn_error (err, 0, "process.cwd `%s` is outside the container", p->cwd);
+  /* Without no_new_privileges, installing a filter needs CAP_SYS_ADMIN: before the drop. */
+  if (!p->no_new_privileges && tsn_rt_seccomp_load (seccomp, err) < 0)
+    return -1;
   if (p->caps.set)
     {
       if (tsn_rt_caps_apply_bounding (&p->caps, err) < 0)
@@ -187,9 +190,11 @@ tsn_rt_process_lookup (const struct tsn_rt_process *p, char **envp, char **path,
 
 int
 tsn_rt_process_exec (const char *path, const struct tsn_rt_process *p, char **envp, int preserve_fds,
-                     tsn_err_t *err)
+                     const struct tsn_rt_seccomp *seccomp, tsn_err_t *err)
 {
   if (tsn_rt_cloexec_from (3 + preserve_fds, err) < 0)
+    return -1;
+  if (p->no_new_privileges && tsn_rt_seccomp_load (seccomp, err) < 0)
     return -1;
   execve (path, (char *const *)p->args, envp);
   return tsn_error (err, errno, "exec `%s`", path);

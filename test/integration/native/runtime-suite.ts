@@ -29,6 +29,8 @@ export interface SuiteContext {
   marker: string;
   /** observations the cross-runtime comparison reads: key → normalized value */
   observed: Map<string, unknown>;
+  /** whether the runtime enforces linux.seccomp (tscompose-native built without libseccomp does not) */
+  seccomp: (label: string) => boolean;
 }
 
 const PROBE_REPORT = ['/probe', 'report'];
@@ -341,6 +343,65 @@ export function runtimeSuite(label: string, ctx: SuiteContext): void {
       expect(readFileSync(f.out, 'utf8')).not.toContain('allocated');
       expect((await rt.cli(['delete', f.id])).code).toBe(0);
     });
+
+    it.skipIf(!ctx.seccomp(label))(
+      'filters syscalls with linux.seccomp: errno rules, argument conditions, with and without no_new_privileges',
+      async () => {
+        const profile = {
+          defaultAction: 'SCMP_ACT_ALLOW',
+          architectures: ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86', 'SCMP_ARCH_X32'],
+          syscalls: [
+            { names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO' },
+            { names: ['sethostname'], action: 'SCMP_ACT_ERRNO', errnoRet: 13 },
+            // personality(PER_LINUX32) only: `linux32` fails, `linux64` (personality 0) works
+            {
+              names: ['personality'],
+              action: 'SCMP_ACT_ERRNO',
+              args: [{ index: 0, value: 8, op: 'SCMP_CMP_EQ' }],
+            },
+            { names: ['not_a_syscall_of_any_kernel'], action: 'SCMP_ACT_ERRNO' },
+          ],
+        };
+        const script = [
+          'grep ^Seccomp: /proc/self/status',
+          'mkdir /tmp/denied 2>&1; echo "mkdir=$?"',
+          'hostname other 2>&1; echo "hostname=$?"',
+          'linux32 true 2>&1; echo "linux32=$?"',
+          'linux64 true; echo "linux64=$?"',
+          // /dev/shm: the container's own (the rootfs is shared by the tests)
+          'touch /dev/shm/file && echo touch=ok',
+        ].join('; ');
+        const outputs: string[] = [];
+        for (const nnp of [false, true]) {
+          const r = await runContainer(`seccomp-nnp-${nnp}`, ['sh', '-c', script], (c) => {
+            c.linux['seccomp'] = profile;
+            c.process.noNewPrivileges = nnp;
+            if (nnp) c.process.user = { uid: 1000, gid: 1000 };
+          });
+          expect(r.code, r.output).toBe(0);
+          expect(r.output).toMatch(/^Seccomp:\s+2$/m);
+          expect(r.output).toMatch(/mkdir: .*Operation not permitted\nmkdir=1/);
+          expect(r.output).toMatch(/hostname: .*Permission denied\nhostname=1/);
+          expect(r.output).toMatch(/linux32=1/);
+          expect(r.output).toContain('linux64=0\ntouch=ok');
+          outputs.push(r.output);
+        }
+        // exec'd processes get the container's filter too
+        const f = await fresh('seccomp-exec');
+        await bundle(f.dir, f.cgroup, ['sh', '-c', 'echo started; exec sleep 100'], (c) => {
+          c.linux['seccomp'] = profile;
+        });
+        const rt = ctx.runtime();
+        const running = rt.launch(['run', '--bundle', f.dir, f.id], f.out);
+        await waitForText(f.out, 'started');
+        const exec = await rt.cli(['exec', f.id, 'sh', '-c', 'mkdir /tmp/denied-exec 2>&1; echo "mkdir=$?"']);
+        expect(exec.stdout).toMatch(/Operation not permitted\nmkdir=1/);
+        outputs.push(exec.stdout);
+        expect((await rt.cli(['kill', f.id, 'KILL'])).code).toBe(0);
+        expect((await running).code).toBe(137);
+        record('seccomp.output', outputs);
+      },
+    );
 
     it('does not run the program before start; exec joins its namespaces and cgroup', async () => {
       const f = await fresh('lifecycle');
