@@ -126,8 +126,6 @@ parse_args (const struct tsn_json *args, struct scmp_arg_cmp **out, size_t *n, i
     return 0;
   if (tsn_json_expect (args, TSN_JSON_ARRAY, "linux.seccomp.syscalls[].args", err) < 0)
     return -1;
-  if (args->u.array.len > 6)
-    return tsn_error (err, 0, "linux.seccomp: a syscall has at most 6 arguments");
   struct scmp_arg_cmp *cmp = xmalloc0 ((args->u.array.len + 1) * sizeof (*cmp));
   for (size_t i = 0; i < args->u.array.len; i++)
     {

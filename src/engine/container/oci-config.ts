@@ -11,6 +11,7 @@ import {
 import { ociResources, type OciResources, type ResolvedDevice } from './oci-resources.js';
 import type { ResolvedUser } from './passwd.js';
 import type { OciRlimit } from './rlimits.js';
+import { defaultSeccompProfile } from './seccomp-default.js';
 import type { ContainerSpec } from './types.js';
 
 /** A runtime-spec mount. */
@@ -61,7 +62,20 @@ export interface OciSpec {
       uid: number;
       gid: number;
     }[];
+    seccomp?: OciSeccomp;
   };
+}
+
+/** `linux.seccomp` of the runtime spec (the parts the engine writes). */
+export interface OciSeccomp {
+  defaultAction: string;
+  architectures: string[];
+  syscalls: {
+    names: string[];
+    action: string;
+    errnoRet?: number;
+    args?: { index: number; value: number; valueTwo?: number; op: string }[];
+  }[];
 }
 
 /** How to get each namespace: a new one, the host's (none in the list), or join by path. */
@@ -111,6 +125,8 @@ function nsList(ns: OciConfigInputs['namespaces']): OciNamespace[] {
 /** Security options the engine understands (`security_opt`); the rest are refused, not ignored. */
 export interface SecurityOptions {
   readonly noNewPrivileges: boolean;
+  /** `seccomp=unconfined`: no syscall filter (privileged containers have none either). */
+  readonly unconfinedSeccomp: boolean;
   /** `systempaths=unconfined`: no masked or read-only paths. */
   readonly unconfinedSystemPaths: boolean;
 }
@@ -120,6 +136,7 @@ export function parseSecurityOptions(
 ): SecurityOptions {
   let noNewPrivileges = spec.noNewPrivileges ?? false;
   let unconfinedSystemPaths = false;
+  let unconfinedSeccomp = false;
   for (const raw of spec.securityOpt ?? []) {
     const opt = raw.trim();
     const [key = '', value = ''] = opt.includes('=')
@@ -128,8 +145,9 @@ export function parseSecurityOptions(
     if (key === 'no-new-privileges') noNewPrivileges = value === '' || value === 'true';
     else if (key === 'label')
       continue; // SELinux: this engine applies no labels; accepted as Docker does without SELinux.
-    else if ((key === 'seccomp' || key === 'apparmor') && value === 'unconfined')
-      continue; // nothing is applied
+    else if (key === 'seccomp' && value === 'unconfined') unconfinedSeccomp = true;
+    else if (key === 'apparmor' && value === 'unconfined')
+      continue; // this engine applies no AppArmor profile
     else if (key === 'systempaths' && value === 'unconfined') unconfinedSystemPaths = true;
     else {
       throw new EngineError(
@@ -139,7 +157,7 @@ export function parseSecurityOptions(
       );
     }
   }
-  return { noNewPrivileges, unconfinedSystemPaths };
+  return { noNewPrivileges, unconfinedSystemPaths, unconfinedSeccomp };
 }
 
 /** Checks that each sysctl is namespaced and that the container has that namespace. */
@@ -316,6 +334,7 @@ export function buildOciConfig(inputs: OciConfigInputs): OciSpec {
         uid: d.uid,
         gid: d.gid,
       })),
+      ...(privileged || security.unconfinedSeccomp ? {} : { seccomp: defaultSeccompProfile(caps) }),
     },
   };
   return out;

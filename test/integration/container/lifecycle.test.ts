@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NATIVE_SECCOMP } from '../../helpers/native-seccomp.js';
 import type { ContainerSpec } from '../../../src/engine/index.js';
 import { captureStdio, IMAGE, openTestEngine, waitFor, type TestEngine } from './support/container-engine.js';
 
@@ -170,6 +171,29 @@ describe.skipIf(!canRun)('container lifecycle', () => {
     ]);
     await t.engine.containers.remove('probe');
   });
+
+  it.skipIf(!NATIVE_SECCOMP)(
+    'the default syscall filter refuses new namespaces; CAP_SYS_ADMIN or seccomp=unconfined lift it',
+    async () => {
+      const probe = 'grep Seccomp: /proc/self/status; unshare -n true 2>&1; echo "unshare=$?"';
+      const run = async (name: string, over: Partial<ContainerSpec>): Promise<string> => {
+        await t.engine.containers.create(spec(name, ['sh', '-c', probe], over));
+        const io = captureStdio();
+        expect(await t.engine.containers.runAttached(name, io.stdio)).toBe(0);
+        await t.engine.containers.remove(name);
+        return io.out();
+      };
+      expect(await run('filtered', {})).toBe(
+        'Seccomp:\t2\nunshare: unshare(0x40000000): Operation not permitted\nunshare=1\n',
+      );
+      // the filter is there, but the capability opens the group (Docker's profile does the same)
+      expect(await run('sysadmin', { capAdd: ['SYS_ADMIN'] })).toBe('Seccomp:\t2\nunshare=0\n');
+      // without a filter, the missing capability is what refuses
+      expect(await run('unconfined', { securityOpt: ['seccomp=unconfined'] })).toBe(
+        'Seccomp:\t0\nunshare: unshare(0x40000000): Operation not permitted\nunshare=1\n',
+      );
+    },
+  );
 
   it('a ulimit above the engine’s own hard limit is refused clearly', async () => {
     await expect(

@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NATIVE_SECCOMP } from '../../helpers/native-seccomp.js';
 import { makeEngineRoot } from '../../helpers/engine-root.js';
 import { hostLeaks } from '../../helpers/host-leaks.js';
 import {
@@ -14,16 +14,6 @@ import {
   makeSharedRootfs,
 } from './runtime-harness.js';
 import { runtimeSuite, type SuiteContext } from './runtime-suite.js';
-
-// Whether this build of tscompose-native enforces seccomp (native/Makefile links libseccomp when
-// libseccomp-dev is installed; .ci/run installs it). Without it the seccomp test skips.
-const NATIVE_SECCOMP = (() => {
-  const r = spawnSync(NATIVE_BIN, ['features'], { encoding: 'utf8' });
-  return (
-    r.status === 0 &&
-    (JSON.parse(r.stdout) as { linux?: { seccomp?: { enabled?: boolean } } }).linux?.seccomp?.enabled === true
-  );
-})();
 
 // The same busybox bundles under tscompose-native and Debian's runc (issue 3 "Done when"): the
 // suite asserts what each container sees; the last block checks both saw the same.

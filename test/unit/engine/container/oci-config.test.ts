@@ -8,6 +8,7 @@ import {
   type OciConfigInputs,
 } from '../../../../src/engine/container/oci-config.js';
 import { ociResources, parseDeviceRule } from '../../../../src/engine/container/oci-resources.js';
+import { defaultSeccompProfile } from '../../../../src/engine/container/seccomp-default.js';
 import type { ContainerSpec } from '../../../../src/engine/container/types.js';
 
 const spec: ContainerSpec = {
@@ -259,5 +260,72 @@ describe('cgroup resources', () => {
     expect(() => parseDeviceRule('c 1 rwm')).toThrow(
       expect.objectContaining({ code: 'CONTAINER_DEVICE_RULE_INVALID' }),
     );
+  });
+});
+
+describe('seccomp (the default filter)', () => {
+  const refused = (o: ReturnType<typeof buildOciConfig>): string[] =>
+    o.linux.seccomp?.syscalls[0]?.names ?? [];
+  const rule = (o: ReturnType<typeof buildOciConfig>, name: string) =>
+    o.linux.seccomp?.syscalls.find((s) => s.names.includes(name) && s.args !== undefined);
+
+  it('gives every container a filter: allow by default, EPERM for the dangerous syscalls', () => {
+    const o = buildOciConfig(inputs());
+    expect(o.linux.seccomp).toMatchObject({ defaultAction: 'SCMP_ACT_ALLOW' });
+    expect(o.linux.seccomp?.syscalls[0]).toMatchObject({ action: 'SCMP_ACT_ERRNO', errnoRet: 1 });
+    for (const name of [
+      'keyctl',
+      'add_key',
+      'userfaultfd',
+      'io_uring_setup',
+      'kexec_load',
+      'unshare',
+      'mount',
+      'setns',
+      'bpf',
+      'ptrace',
+      'reboot',
+      'init_module',
+      'settimeofday',
+    ])
+      expect(refused(o), name).toContain(name);
+    for (const name of ['read', 'clone', 'execve', 'chroot', 'socket'])
+      expect(refused(o), name).not.toContain(name);
+  });
+
+  it('refuses clone with a CLONE_NEW* flag (one alternative per flag), clone3 with ENOSYS, AF_ALG and AF_VSOCK sockets', () => {
+    const o = buildOciConfig(inputs());
+    expect(rule(o, 'clone')?.args).toContainEqual({
+      index: 0,
+      value: 0x10000000,
+      valueTwo: 0x10000000,
+      op: 'SCMP_CMP_MASKED_EQ',
+    });
+    expect(rule(o, 'clone')?.args).toHaveLength(7);
+    expect(o.linux.seccomp?.syscalls.find((s) => s.names.includes('clone3'))).toMatchObject({ errnoRet: 38 });
+    expect(rule(o, 'socket')?.args?.map((a) => a.value)).toEqual([38, 40]);
+  });
+
+  it('lets a capability open its group: CAP_SYS_ADMIN namespaces and mounts, CAP_SYS_PTRACE ptrace', () => {
+    const o = buildOciConfig(
+      inputs({}, { capabilities: [...DEFAULT_CAPABILITIES, 'CAP_SYS_ADMIN', 'CAP_SYS_PTRACE'] }),
+    );
+    for (const name of ['unshare', 'mount', 'setns', 'ptrace', 'process_vm_readv'])
+      expect(refused(o), name).not.toContain(name);
+    expect(refused(o)).toContain('keyctl');
+    expect(rule(o, 'clone')).toBeUndefined();
+  });
+
+  it('has none for privileged containers and with seccomp=unconfined', () => {
+    expect(buildOciConfig(inputs({ privileged: true })).linux.seccomp).toBeUndefined();
+    expect(buildOciConfig(inputs({ securityOpt: ['seccomp=unconfined'] })).linux.seccomp).toBeUndefined();
+    expect(buildOciConfig(inputs({ securityOpt: ['seccomp:unconfined'] })).linux.seccomp).toBeUndefined();
+  });
+
+  it.each([
+    ['x64', ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86', 'SCMP_ARCH_X32']],
+    ['arm64', ['SCMP_ARCH_AARCH64', 'SCMP_ARCH_ARM']],
+  ])('names the architectures of a %s host', (arch, archs) => {
+    expect(defaultSeccompProfile([...DEFAULT_CAPABILITIES], arch).architectures).toEqual(archs);
   });
 });
