@@ -1,3 +1,4 @@
+import { absoluteSeccompOption } from '../common/seccomp-option.js';
 import { UsageError } from '../common/usage-error.js';
 import type {
   ContainerEndpointSpec,
@@ -331,7 +332,9 @@ export function specFromRunFlags(
     ...(f.capAdd?.length ? { capAdd: f.capAdd } : {}),
     ...(f.capDrop?.length ? { capDrop: f.capDrop } : {}),
     ...(f.privileged ? { privileged: true } : {}),
-    ...(f.securityOpt?.length ? { securityOpt: f.securityOpt } : {}),
+    ...(f.securityOpt?.length
+      ? { securityOpt: f.securityOpt.map((s) => absoluteSeccompOption(s, o.cwd)) }
+      : {}),
     ...(ulimits.length ? { ulimits } : {}),
     ...(Object.keys(sysctls).length ? { sysctls } : {}),
     ...(f.shmSize !== undefined ? { shmSizeBytes: parseBytes(f.shmSize, '--shm-size') } : {}),

@@ -70,7 +70,7 @@ export function serviceContainerTemplate(
   opt('capAdd', list(service.cap_add));
   opt('capDrop', list(service.cap_drop));
   if (service.privileged === true) spec.privileged = true;
-  const security = serviceSecurityOptions(service);
+  const security = serviceSecurityOptions(service, ctx.project.workingDir);
   opt('noNewPrivileges', security.noNewPrivileges);
   opt('securityOpt', security.securityOpt);
   opt('ulimits', serviceUlimits(service));

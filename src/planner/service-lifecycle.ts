@@ -1,3 +1,4 @@
+import { absoluteSeccompOption } from '../common/seccomp-option.js';
 import type { HealthcheckSpec, RestartPolicySpec } from '../engine/container/types.js';
 import type { ServiceConfig } from '../spec/types.js';
 import { DurationSyntaxError, parseDuration } from '../spec/values/duration.js';
@@ -79,9 +80,13 @@ export function durationMs(value: string, path: string, ctx: MappingContext): nu
 
 /**
  * `security_opt`: `no-new-privileges` (bare, `:true`, `=true`, or false) becomes a field; the
- * others are passed on verbatim for the engine to honour or refuse.
+ * others are passed on for the engine to honour or refuse (a seccomp profile's relative path made
+ * absolute against the project directory).
  */
-export function serviceSecurityOptions(service: ServiceConfig): {
+export function serviceSecurityOptions(
+  service: ServiceConfig,
+  projectDir: string,
+): {
   noNewPrivileges?: boolean;
   securityOpt?: string[];
 } {
@@ -90,7 +95,7 @@ export function serviceSecurityOptions(service: ServiceConfig): {
   for (const opt of service.security_opt ?? []) {
     const m = /^no-new-privileges(?:[:=](true|false))?$/.exec(opt);
     if (m) noNewPrivileges = m[1] !== 'false';
-    else rest.push(opt);
+    else rest.push(absoluteSeccompOption(opt, projectDir));
   }
   return {
     ...(noNewPrivileges !== undefined ? { noNewPrivileges } : {}),

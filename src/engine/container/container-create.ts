@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { release } from 'node:os';
 import { EngineError } from '../errors.js';
 import { writeFileAtomic } from '../store/atomic-write.js';
 import { capLastCap } from './cap-last.js';
@@ -18,11 +19,18 @@ import { resolveDevices } from './host-devices.js';
 import { effectiveConfig } from './image-defaults.js';
 import { ensureInitLayer } from './init-layer.js';
 import { networkNamespaceOf, sharedNamespace } from './namespace-owners.js';
-import { buildOciConfig, parseSecurityOptions, type NamespaceChoice, type OciMount } from './oci-config.js';
+import {
+  buildOciConfig,
+  parseSecurityOptions,
+  type NamespaceChoice,
+  type OciMount,
+  type OciSeccomp,
+} from './oci-config.js';
 import { resolveUser } from './passwd.js';
 import { selfIdentity } from './process-identity.js';
 import { readCurrentLimits, resolveRlimits } from './rlimits.js';
 import { mountRootfs } from './rootfs.js';
+import { seccompFromProfile } from './seccomp-profile.js';
 import { readFileInRoot } from './rootfs-path.js';
 import type { ContainerSpec } from './types.js';
 
@@ -198,6 +206,8 @@ export async function createContainer(
         ? { kind: 'host' }
         : { kind: 'path', path: record.netnsPath! };
     const cgroupV = await hostCgroupVersion();
+    const capabilities = resolveCapabilities(spec, await capLastCap());
+    const seccomp = await seccompOption(spec, capabilities);
     const oci = buildOciConfig({
       spec,
       config,
@@ -214,7 +224,8 @@ export async function createContainer(
             : { kind: 'host' },
       },
       cgroupsPath: record.cgroupsPath,
-      capabilities: resolveCapabilities(spec, await capLastCap()),
+      capabilities,
+      ...(seccomp ? { seccomp } : {}),
       rlimits: resolveRlimits(spec.ulimits, await readCurrentLimits()),
       devices: await resolveDevices(spec.devices, spec.name),
       ...(spec.init ? { initBinary: ctx.runtime.binary } : {}),
@@ -232,4 +243,34 @@ export async function createContainer(
   } finally {
     ctx.inFlight.delete(id);
   }
+}
+
+/** The filter of a `seccomp=PROFILE` option (JSON text or an absolute path), or undefined. */
+async function seccompOption(
+  spec: ContainerSpec,
+  capabilities: readonly string[],
+): Promise<OciSeccomp | undefined> {
+  const profile = parseSecurityOptions(spec).seccompProfile;
+  if (profile === undefined || spec.privileged) return undefined;
+  let text = profile;
+  if (!profile.startsWith('{')) {
+    text = await readFile(profile, 'utf8').catch((err: NodeJS.ErrnoException) => {
+      throw new EngineError('CONTAINER_SECCOMP_INVALID', `seccomp profile ${profile}: ${err.message}`);
+    });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new EngineError(
+      'CONTAINER_SECCOMP_INVALID',
+      `seccomp profile ${profile.startsWith('{') ? '(inline)' : profile}: not JSON (${(err as Error).message})`,
+    );
+  }
+  return seccompFromProfile(
+    json,
+    capabilities,
+    { arch: process.arch, kernel: release() },
+    profile.startsWith('{') ? '' : profile,
+  );
 }

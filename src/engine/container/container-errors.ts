@@ -22,8 +22,10 @@ export function containerNotRunning(name: string, op: string, state: string): En
 
 /**
  * `run`'s failure before the program ran, with `docker run`'s exit codes: 125 when the engine
- * failed, 126 when the program exists but cannot be executed, 127 when it was not found. The
- * message is the engine's (the runtime's reason included).
+ * failed, 126 when the program exists but cannot be executed, 127 when it was not found. Only a
+ * failed start carries the runtime's reason about the program; any other failure (a bad option,
+ * a profile file that is missing) is the engine's, whatever its text says. The message is the
+ * engine's (the runtime's reason included).
  */
 export class RunFailedError extends TscError {
   readonly code: string;
@@ -31,7 +33,8 @@ export class RunFailedError extends TscError {
   constructor(cause: TscError) {
     super(cause.message, cause.hint, { cause });
     this.code = (cause as { code?: string }).code ?? 'CONTAINER_START_FAILED';
-    this.exitCode = runExitCodeFor(cause.message);
+    this.exitCode =
+      this.code === 'CONTAINER_START_FAILED' ? runExitCodeFor(cause.message) : ExitCode.runEngineFailed;
   }
 }
 

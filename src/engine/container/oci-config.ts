@@ -69,7 +69,9 @@ export interface OciSpec {
 /** `linux.seccomp` of the runtime spec (the parts the engine writes). */
 export interface OciSeccomp {
   defaultAction: string;
+  defaultErrnoRet?: number;
   architectures: string[];
+  flags?: string[];
   syscalls: {
     names: string[];
     action: string;
@@ -103,6 +105,8 @@ export interface OciConfigInputs {
   readonly initBinary?: string;
   /** Extra masked paths found on this host (`/sys/devices/system/cpu/cpuN/thermal_throttle`). */
   readonly extraMaskedPaths?: readonly string[];
+  /** The filter from a `seccomp=PROFILE` option (read and converted by the caller); default otherwise. */
+  readonly seccomp?: OciSeccomp;
   /** `/dev/shm` of an IPC namespace owner to bind (`ipc: container:X`), else a new tmpfs. */
   readonly shmSource?: string;
 }
@@ -127,6 +131,8 @@ export interface SecurityOptions {
   readonly noNewPrivileges: boolean;
   /** `seccomp=unconfined`: no syscall filter (privileged containers have none either). */
   readonly unconfinedSeccomp: boolean;
+  /** `seccomp=PROFILE`: the profile as JSON text (`{…}`) or an absolute file path. */
+  readonly seccompProfile?: string;
   /** `systempaths=unconfined`: no masked or read-only paths. */
   readonly unconfinedSystemPaths: boolean;
 }
@@ -137,6 +143,7 @@ export function parseSecurityOptions(
   let noNewPrivileges = spec.noNewPrivileges ?? false;
   let unconfinedSystemPaths = false;
   let unconfinedSeccomp = false;
+  let seccompProfile: string | undefined;
   for (const raw of spec.securityOpt ?? []) {
     const opt = raw.trim();
     const [key = '', value = ''] = opt.includes('=')
@@ -146,18 +153,30 @@ export function parseSecurityOptions(
     else if (key === 'label')
       continue; // SELinux: this engine applies no labels; accepted as Docker does without SELinux.
     else if (key === 'seccomp' && value === 'unconfined') unconfinedSeccomp = true;
-    else if (key === 'apparmor' && value === 'unconfined')
+    else if (key === 'seccomp' && (value.startsWith('{') || value.startsWith('/'))) seccompProfile = value;
+    else if (key === 'seccomp') {
+      throw new EngineError(
+        'CONTAINER_UNSUPPORTED',
+        `security_opt "${raw}": a seccomp profile is given as an absolute path or as JSON`,
+        'the CLI and the stack loader make relative paths absolute; check how the option was passed',
+      );
+    } else if (key === 'apparmor' && value === 'unconfined')
       continue; // this engine applies no AppArmor profile
     else if (key === 'systempaths' && value === 'unconfined') unconfinedSystemPaths = true;
     else {
       throw new EngineError(
         'CONTAINER_UNSUPPORTED',
         `security_opt "${raw}" is not supported by this engine`,
-        'supported: no-new-privileges, seccomp=unconfined, apparmor=unconfined, systempaths=unconfined, label=…',
+        'supported: no-new-privileges, seccomp=unconfined|PROFILE.json, apparmor=unconfined, systempaths=unconfined, label=…',
       );
     }
   }
-  return { noNewPrivileges, unconfinedSystemPaths, unconfinedSeccomp };
+  return {
+    noNewPrivileges,
+    unconfinedSystemPaths,
+    unconfinedSeccomp,
+    ...(seccompProfile !== undefined ? { seccompProfile } : {}),
+  };
 }
 
 /** Checks that each sysctl is namespaced and that the container has that namespace. */
@@ -334,7 +353,9 @@ export function buildOciConfig(inputs: OciConfigInputs): OciSpec {
         uid: d.uid,
         gid: d.gid,
       })),
-      ...(privileged || security.unconfinedSeccomp ? {} : { seccomp: defaultSeccompProfile(caps) }),
+      ...(privileged || security.unconfinedSeccomp
+        ? {}
+        : { seccomp: inputs.seccomp ?? defaultSeccompProfile(caps) }),
     },
   };
   return out;

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -192,6 +192,41 @@ describe.skipIf(!canRun)('container lifecycle', () => {
       expect(await run('unconfined', { securityOpt: ['seccomp=unconfined'] })).toBe(
         'Seccomp:\t0\nunshare: unshare(0x40000000): Operation not permitted\nunshare=1\n',
       );
+      // a profile file in Docker's format replaces the default: its entries that apply to this
+      // container (capabilities held, this architecture) and only those
+      const profile = join(t.root, 'profile.json');
+      await writeFile(
+        profile,
+        JSON.stringify({
+          defaultAction: 'SCMP_ACT_ALLOW',
+          archMap: [{ architecture: 'SCMP_ARCH_X86_64', subArchitectures: ['SCMP_ARCH_X86'] }],
+          syscalls: [
+            {
+              names: ['mkdir', 'mkdirat'],
+              action: 'SCMP_ACT_ERRNO',
+              errnoRet: 13,
+              includes: { caps: ['CAP_CHOWN'] },
+            },
+            { names: ['rmdir'], action: 'SCMP_ACT_ERRNO', includes: { caps: ['CAP_SYS_ADMIN'] } },
+          ],
+        }),
+      );
+      await t.engine.containers.create(
+        spec('custom', ['sh', '-c', 'mkdir /tmp/a 2>&1; rmdir /tmp 2>&1; echo "rmdir=$?"'], {
+          securityOpt: [`seccomp=${profile}`],
+        }),
+      );
+      const io = captureStdio();
+      expect(await t.engine.containers.runAttached('custom', io.stdio)).toBe(0);
+      await t.engine.containers.remove('custom');
+      // mkdir: EACCES from the profile; rmdir works: its entry needs CAP_SYS_ADMIN, not held here
+      expect(io.out()).toBe("mkdir: can't create directory '/tmp/a': Permission denied\nrmdir=0\n");
+      await expect(
+        t.engine.containers.create(
+          spec('bad', ['true'], { securityOpt: [`seccomp=${join(t.root, 'missing.json')}`] }),
+        ),
+      ).rejects.toMatchObject({ code: 'CONTAINER_SECCOMP_INVALID' });
+      expect(await t.engine.containers.find('bad')).toBeUndefined();
     },
   );
 

@@ -206,7 +206,9 @@ describe('OCI config (Docker’s defaults, engine-anchors §1)', () => {
     ['apparmor=unconfined', true],
     ['label=disable', true],
     ['no-new-privileges:true', true],
-    ['seccomp=/profile.json', false],
+    ['seccomp=/profile.json', true],
+    ['seccomp:{"defaultAction":"SCMP_ACT_ALLOW"}', true],
+    ['seccomp=profile.json', false],
     ['apparmor=docker-default', false],
   ])('security_opt %s accepted: %s', (opt, ok) => {
     const run = (): unknown => parseSecurityOptions({ securityOpt: [opt] });

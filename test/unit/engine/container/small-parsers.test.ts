@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runExitCodeFor } from '../../../../src/engine/container/container-errors.js';
+import { RunFailedError, runExitCodeFor } from '../../../../src/engine/container/container-errors.js';
+import { EngineError } from '../../../../src/engine/errors.js';
 import { cleanReason, parseLogSize } from '../../../../src/engine/container/container-lifecycle.js';
 import { parseNetDev, parseProcCgroup } from '../../../../src/engine/container/container-stats.js';
 import { processRow } from '../../../../src/engine/container/container-top.js';
@@ -153,4 +154,19 @@ describe('small parsers of the container engine', () => {
     ["it's", "'it'\\''s'"],
     ['$HOME', "'$HOME'"],
   ])('shell-quotes %s', (input, out) => expect(shellQuote(input)).toBe(out));
+});
+
+describe('run failures', () => {
+  it.each([
+    [
+      'CONTAINER_START_FAILED',
+      'container x: start failed: exec: `nosuch`: executable file not found in $PATH',
+      127,
+    ],
+    ['CONTAINER_START_FAILED', 'container x: start failed: exec: `/etc`: Permission denied', 126],
+    ['CONTAINER_SECCOMP_INVALID', 'seccomp profile /p.json: ENOENT: no such file or directory', 125],
+    ['IMAGE_NOT_FOUND', 'image x: permission denied by the registry', 125],
+  ])('%s "%s" exits %s', (code, message, exit) => {
+    expect(new RunFailedError(new EngineError(code, message)).exitCode).toBe(exit);
+  });
 });
