@@ -5,10 +5,13 @@
 #   run        `<runtime> run ID`: create + start + wait + delete in one process
 #   lifecycle  `create`, `start`, wait for the init to exit, `delete`: four processes, the way
 #              a shim drives a runtime
+#   seccomp    `run` again, with the engine's default seccomp filter in the bundle (what every
+#              container the engine makes has): the cost of compiling and loading it
 #
 # Usage (root): bench/runtime-start.sh [RUNS]      default 50 runs each, after 5 warm-up runs
 # Needs: hyperfine, busybox-static (/bin/busybox), runc (/usr/sbin/runc), node, a built
-# native/build/tscompose-native (npm run build:native; TSCOMPOSE_NATIVE_BIN overrides it).
+# native/build/tscompose-native (npm run build:native; TSCOMPOSE_NATIVE_BIN overrides it) with
+# libseccomp, and dist/ (npm run build) for the default filter.
 # State roots live on /run (tmpfs), as the engine's do. Prints a markdown table with the ratio.
 set -euo pipefail
 
@@ -68,6 +71,17 @@ const config = {
 require("fs").writeFileSync(process.argv[1], JSON.stringify(config));
 ' "$WORK/bundle/config.json"
 
+# --- the same bundle with the engine's default seccomp filter (src/engine/container/seccomp-default.ts)
+mkdir -p "$WORK/bundle-seccomp"
+node --input-type=module -e '
+import { readFileSync, writeFileSync } from "node:fs";
+const { defaultSeccompProfile } = await import(process.argv[1]);
+const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
+config.linux.seccomp = defaultSeccompProfile(config.process.capabilities.bounding);
+config.root.path = process.argv[4]; // the same rootfs (runc refuses a symlinked one)
+writeFileSync(process.argv[3], JSON.stringify(config));
+' "$HERE/../dist/engine/container/seccomp-default.js" "$WORK/bundle/config.json" "$WORK/bundle-seccomp/config.json" "$ROOTFS"
+
 # --- create, start, wait (the init is no child of ours: watch /proc), delete
 cat >"$WORK/lifecycle.sh" <<EOF
 #!/bin/sh
@@ -81,13 +95,18 @@ while [ -e /proc/\$pid ] && ! grep -q ') Z' /proc/\$pid/stat 2>/dev/null; do :; 
 EOF
 chmod +x "$WORK/lifecycle.sh"
 
-# Fail early (and loudly) if either runtime cannot run the bundle at all.
+# Fail early (and loudly) if either runtime cannot run the bundles at all.
 "$NATIVE" --root "$WORK/n" run --bundle "$WORK/bundle" check
 "$RUNC" --root "$WORK/r" run --bundle "$WORK/bundle" check
+"$NATIVE" --root "$WORK/n" run --bundle "$WORK/bundle-seccomp" check
+"$RUNC" --root "$WORK/r" run --bundle "$WORK/bundle-seccomp" check
 
 hyperfine --style basic --warmup 5 --runs "$RUNS" -N --export-json "$WORK/run.json" \
   -n "tscompose-native run" "$NATIVE --root $WORK/n run --bundle $WORK/bundle bench-run" \
   -n "runc run" "$RUNC --root $WORK/r run --bundle $WORK/bundle bench-run" >&2
+hyperfine --style basic --warmup 5 --runs "$RUNS" -N --export-json "$WORK/seccomp.json" \
+  -n "tscompose-native run, seccomp" "$NATIVE --root $WORK/n run --bundle $WORK/bundle-seccomp bench-sc" \
+  -n "runc run, seccomp" "$RUNC --root $WORK/r run --bundle $WORK/bundle-seccomp bench-sc" >&2
 hyperfine --style basic --warmup 5 --runs "$RUNS" -N --export-json "$WORK/lifecycle.json" \
   -n "tscompose-native lifecycle" "$WORK/lifecycle.sh $NATIVE $WORK/n bench-lc" \
   -n "runc lifecycle" "$WORK/lifecycle.sh $RUNC $WORK/r bench-lc" >&2
@@ -97,7 +116,7 @@ const fs = require("fs");
 const ms = (s) => (s * 1000).toFixed(1);
 console.log("| measurement | tscompose-native | runc | runc / tscompose-native |");
 console.log("|---|---|---|---|");
-for (const [name, file] of [["run (create+start+wait+delete, one process)", "run.json"], ["create, start, wait, delete (four processes)", "lifecycle.json"]]) {
+for (const [name, file] of [["run (create+start+wait+delete, one process)", "run.json"], ["run, with the default seccomp filter", "seccomp.json"], ["create, start, wait, delete (four processes)", "lifecycle.json"]]) {
   const [ours, theirs] = JSON.parse(fs.readFileSync(process.argv[1] + "/" + file, "utf8")).results;
   const cell = (r) => `${ms(r.mean)} ± ${ms(r.stddev)} ms (median ${ms(r.median)})`;
   console.log(`| ${name} | ${cell(ours)} | ${cell(theirs)} | ${(theirs.mean / ours.mean).toFixed(2)}× |`);
