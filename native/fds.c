@@ -18,7 +18,8 @@ tsn_rt_cloexec_from (int from, tsn_err_t *err)
 {
   if (syscall (SYS_close_range, (unsigned)from, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
     return 0;
-  if (errno != ENOSYS && errno != EINVAL)
+  /* EPERM: a seccomp profile that predates close_range (the filter may already be loaded) */
+  if (errno != ENOSYS && errno != EINVAL && errno != EPERM)
     return tsn_error (err, errno, "close_range");
   cleanup_dir DIR *d = opendir ("/proc/self/fd");
   if (d == NULL)

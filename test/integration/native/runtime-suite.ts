@@ -386,6 +386,15 @@ export function runtimeSuite(label: string, ctx: SuiteContext): void {
           expect(r.output).toContain('linux64=0\ntouch=ok');
           outputs.push(r.output);
         }
+        // a profile that refuses close_range (older ones do not know it): the fds are still closed
+        const closed = await runContainer('seccomp-close-range', ['ls', '/proc/self/fd'], (c) => {
+          c.linux['seccomp'] = {
+            defaultAction: 'SCMP_ACT_ALLOW',
+            syscalls: [{ names: ['close_range'], action: 'SCMP_ACT_ERRNO' }],
+          };
+        });
+        expect(closed.code, closed.output).toBe(0);
+        expect(closed.output.split(/\s+/).filter(Boolean)).toEqual(['0', '1', '2', '3']);
         // exec'd processes get the container's filter too
         const f = await fresh('seccomp-exec');
         await bundle(f.dir, f.cgroup, ['sh', '-c', 'echo started; exec sleep 100'], (c) => {
