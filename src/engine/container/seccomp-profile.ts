@@ -126,18 +126,18 @@ export function seccompFromProfile(
   if (!Array.isArray(rawCalls)) throw invalid(at('syscalls'), 'expected a list');
   const syscalls: OciSeccomp['syscalls'] = [];
   for (const [i, raw] of rawCalls.entries()) {
-    const where = at(`syscalls[${i}]`);
+    const entry = at(`syscalls[${i}]`);
     if (!isObject(raw) || typeof raw['action'] !== 'string')
-      throw invalid(where, 'expected an object with an action');
+      throw invalid(entry, 'expected an object with an action');
     const call = raw as unknown as DockerSyscall;
     const names = call.names ?? (call.name !== undefined ? [call.name] : undefined);
     if (!isStrings(names) || names.length === 0)
-      throw invalid(`${where}.names`, 'expected a list of syscall names');
+      throw invalid(`${entry}.names`, 'expected a list of syscall names');
     if (call.args !== undefined && call.args !== null && !Array.isArray(call.args))
-      throw invalid(`${where}.args`, 'expected a list');
+      throw invalid(`${entry}.args`, 'expected a list');
     const goArch = arch?.go ?? host.arch;
-    if (!filterHolds(call.includes, caps, goArch, host.kernel, `${where}.includes`).includes) continue;
-    if (filterHolds(call.excludes, caps, goArch, host.kernel, `${where}.excludes`).excludes) continue;
+    if (!filterHolds(call.includes, caps, goArch, host.kernel, `${entry}.includes`).includes) continue;
+    if (filterHolds(call.excludes, caps, goArch, host.kernel, `${entry}.excludes`).excludes) continue;
     syscalls.push({
       names: [...names],
       action: call.action,
