@@ -78,21 +78,32 @@ export function normalizeCapability(name: string): string {
   return full;
 }
 
+/** The capabilities the kernel knows, and those of them the engine holds (see host-capabilities.ts). */
+export interface HostCapabilities {
+  readonly known: readonly string[];
+  readonly held: readonly string[];
+}
+
+/** A host that knows and grants every capability this table names. */
+export const EVERY_CAPABILITY: HostCapabilities = { known: ALL_CAPABILITIES, held: ALL_CAPABILITIES };
+
 /**
  * Docker's capability arithmetic (moby `caps.TweakCapabilities`): the basis is the default set
  * (every capability with `capAdd: ALL`), minus the drops (`capDrop: ALL` = none of it), plus the
- * other adds; `privileged` = every capability. `lastCap` is the kernel's
- * highest capability number (/proc/sys/kernel/cap_last_cap): newer names are left out.
+ * other adds; `privileged` = every capability. "Every" is what the engine holds, as moby's
+ * `GetAllCapabilities` takes the daemon's bounding set; a capability named explicitly is kept
+ * even when not held, so the runtime says clearly that it cannot give it. Names the kernel does
+ * not know (newer than /proc/sys/kernel/cap_last_cap) are left out.
  */
 export function resolveCapabilities(
   o: { capAdd?: readonly string[]; capDrop?: readonly string[]; privileged?: boolean },
-  lastCap: number = ALL_CAPABILITIES.length - 1,
+  host: HostCapabilities = EVERY_CAPABILITY,
 ): string[] {
-  const known = ALL_CAPABILITIES.slice(0, lastCap + 1);
-  if (o.privileged) return [...known];
+  const known = host.known;
+  if (o.privileged) return [...host.held];
   const add = (o.capAdd ?? []).map(normalizeCapability);
   const drop = (o.capDrop ?? []).map(normalizeCapability);
-  const basics = add.includes('ALL') ? known : DEFAULT_CAPABILITIES;
+  const basics = add.includes('ALL') ? host.held : DEFAULT_CAPABILITIES;
   const set = new Set<string>(drop.includes('ALL') ? [] : basics.filter((c) => !drop.includes(c)));
   // Adds are applied after the drops: a capability both added and dropped is kept (as moby does).
   for (const c of add) if (c !== 'ALL') set.add(c);

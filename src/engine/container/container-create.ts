@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { release } from 'node:os';
 import { EngineError } from '../errors.js';
 import { writeFileAtomic } from '../store/atomic-write.js';
-import { capLastCap } from './cap-last.js';
 import { resolveCapabilities } from './capabilities.js';
 import {
   cgroupsPathFor,
@@ -15,6 +14,7 @@ import { ociMountsOf, placeFiles, resolveMounts } from './container-mounts.js';
 import { attachNetworks, hostHostname, writeEtcFiles } from './container-network.js';
 import type { ContainerRecord } from './container-record.js';
 import { teardownContainer } from './container-teardown.js';
+import { hostCapabilities } from './host-capabilities.js';
 import { resolveDevices } from './host-devices.js';
 import { effectiveConfig } from './image-defaults.js';
 import { ensureInitLayer } from './init-layer.js';
@@ -206,7 +206,7 @@ export async function createContainer(
         ? { kind: 'host' }
         : { kind: 'path', path: record.netnsPath! };
     const cgroupV = await hostCgroupVersion();
-    const capabilities = resolveCapabilities(spec, await capLastCap());
+    const capabilities = resolveCapabilities(spec, await hostCapabilities());
     const seccomp = await seccompOption(spec, capabilities);
     const oci = buildOciConfig({
       spec,

@@ -5,10 +5,10 @@ import type { Writable } from 'node:stream';
 import { EngineError } from '../errors.js';
 import { ExitCode } from '../../common/exit-codes.js';
 import { execFlags, type ExecArgs } from '../runtime.js';
-import { ALL_CAPABILITIES } from './capabilities.js';
 import type { ContainerContext } from './container-context.js';
 import { runExitCodeFor } from './container-errors.js';
 import { currentRunState } from './container-lifecycle.js';
+import { hostCapabilities } from './host-capabilities.js';
 import type { ContainerRecord } from './container-record.js';
 import { resolveUser } from './passwd.js';
 import { readFileInRoot } from './rootfs-path.js';
@@ -83,7 +83,7 @@ export async function execInContainer(
     uid: user.uid,
     gid: user.gid,
     additionalGids: user.additionalGids,
-    ...(req.privileged ? { capabilities: ALL_CAPABILITIES } : {}),
+    ...(req.privileged ? { capabilities: [...(await hostCapabilities()).held] } : {}),
     ...(req.tty ? { tty: true } : {}),
   };
   if (req.detach) return execDetached(ctx.store.pathsOf(r.id).shim, args, o.signal);

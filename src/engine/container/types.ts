@@ -112,7 +112,7 @@ export interface ContainerSpec {
   readonly capAdd?: readonly string[];
   /** Capabilities removed from the default set (`ALL` = start from none, then `capAdd`). */
   readonly capDrop?: readonly string[];
-  /** All capabilities, all devices, no masked/read-only paths, no seccomp (`privileged`). */
+  /** Every capability the engine holds, all devices, no masked/read-only paths, no seccomp (`privileged`). */
   readonly privileged?: boolean;
   /** `no_new_privileges` for the process (`security_opt: [no-new-privileges]` or `no-new-privileges:true`). */
   readonly noNewPrivileges?: boolean;

@@ -230,6 +230,23 @@ describe.skipIf(!canRun)('container lifecycle', () => {
     },
   );
 
+  it('privileged: every capability the engine holds (no more, on a host that withholds some), no filter', async () => {
+    const own = /^CapBnd:\s*(\S+)$/m.exec(await readFile('/proc/self/status', 'utf8'))?.[1];
+    await t.engine.containers.create(
+      spec(
+        'privileged',
+        ['sh', '-c', 'grep -E "^(CapEff|Seccomp):" /proc/self/status; unshare -n true && echo unshare=0'],
+        {
+          privileged: true,
+        },
+      ),
+    );
+    const io = captureStdio();
+    expect(await t.engine.containers.runAttached('privileged', io.stdio)).toBe(0);
+    await t.engine.containers.remove('privileged');
+    expect(io.out()).toBe(`CapEff:\t${own}\nSeccomp:\t0\nunshare=0\n`);
+  });
+
   it('a ulimit above the engine’s own hard limit is refused clearly', async () => {
     await expect(
       t.engine.containers.create(

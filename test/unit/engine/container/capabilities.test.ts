@@ -59,10 +59,26 @@ describe('capabilities', () => {
     expect(resolveCapabilities(o).sort()).toEqual([...expected].sort());
   });
 
+  const kernel37 = { known: ALL_CAPABILITIES.slice(0, 38), held: ALL_CAPABILITIES.slice(0, 38) };
   it('leaves out capabilities the kernel does not know', () => {
-    expect(resolveCapabilities({ privileged: true }, 37)).toHaveLength(38);
-    expect(resolveCapabilities({ capAdd: ['CHECKPOINT_RESTORE'] }, 37)).not.toContain(
+    expect(resolveCapabilities({ privileged: true }, kernel37)).toHaveLength(38);
+    expect(resolveCapabilities({ capAdd: ['CHECKPOINT_RESTORE'] }, kernel37)).not.toContain(
       'CAP_CHECKPOINT_RESTORE',
     );
+  });
+
+  // This VM's engine has no CAP_SYS_RESOURCE in its bounding set.
+  const withheld = {
+    known: ALL_CAPABILITIES,
+    held: ALL_CAPABILITIES.filter((c) => c !== 'CAP_SYS_RESOURCE'),
+  };
+  it.each([
+    ['privileged gets what the engine holds', { privileged: true }, false],
+    ['cap_add ALL gets what the engine holds', { capAdd: ['ALL'] }, false],
+    ['an explicit cap_add is kept, for the runtime to refuse clearly', { capAdd: ['SYS_RESOURCE'] }, true],
+  ])('%s', (_name, o, hasResource) => {
+    const caps = resolveCapabilities(o, withheld);
+    expect(caps.includes('CAP_SYS_RESOURCE')).toBe(hasResource);
+    if (!hasResource) expect(caps).toHaveLength(ALL_CAPABILITIES.length - 1);
   });
 });
