@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { realpath } from 'node:fs/promises';
-import { connect, createServer, type Server } from 'node:net';
+import { askHolder, listenExclusive } from '../common/socket-lock.js';
 import { ReconcileError } from './errors.js';
 import { abortableSleep } from './poll-until.js';
 
@@ -49,7 +49,13 @@ export async function acquireProjectLock(
   for (;;) {
     o.signal?.throwIfAborted();
     const inProcess = heldHere.get(name);
-    const server = inProcess ? undefined : await tryListen(name, holder);
+    const server = inProcess
+      ? undefined
+      : await listenExclusive(name, holder).catch((err: Error) => {
+          throw new ReconcileError('PROJECT_LOCKED', `project lock: ${err.message}`, undefined, {
+            cause: err,
+          });
+        });
     if (server) {
       let releaseLocal: () => void = () => undefined;
       heldHere.set(name, new Promise<void>((resolve) => (releaseLocal = resolve)));
@@ -64,7 +70,7 @@ export async function acquireProjectLock(
     }
     const other = inProcess
       ? { ...holder, command: 'another operation of this process' }
-      : await askHolder(name);
+      : await askHolder<ProjectLockHolder>(name);
     if (o.noWait) {
       throw new ReconcileError(
         'PROJECT_LOCKED',
@@ -113,46 +119,4 @@ async function socketName(root: string, project: string): Promise<string> {
   }
   const hash = createHash('sha256').update(`${real}\0${project}`).digest('hex').slice(0, 32);
   return `\0tscompose/project-lock/${hash}`;
-}
-
-function tryListen(name: string, holder: ProjectLockHolder): Promise<Server | undefined> {
-  return new Promise((resolve, reject) => {
-    const server = createServer((socket) => {
-      socket.on('error', () => undefined);
-      socket.end(`${JSON.stringify(holder)}\n`);
-    });
-    server.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE') resolve(undefined);
-      else
-        reject(
-          new ReconcileError('PROJECT_LOCKED', `project lock: ${err.message}`, undefined, { cause: err }),
-        );
-    });
-    server.listen({ path: name, exclusive: true }, () => {
-      server.unref();
-      resolve(server);
-    });
-  });
-}
-
-function askHolder(name: string): Promise<ProjectLockHolder | undefined> {
-  return new Promise((resolve) => {
-    let data = '';
-    const socket = connect({ path: name });
-    const done = (value: ProjectLockHolder | undefined): void => {
-      socket.destroy();
-      resolve(value);
-    };
-    socket.setTimeout(1000, () => done(undefined));
-    socket.on('error', () => done(undefined));
-    socket.setEncoding('utf8').on('data', (d: string) => (data += d));
-    socket.on('end', () => {
-      try {
-        const parsed = JSON.parse(data) as ProjectLockHolder;
-        done(typeof parsed.pid === 'number' ? parsed : undefined);
-      } catch {
-        done(undefined);
-      }
-    });
-  });
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { realpath } from 'node:fs/promises';
-import { connect, createServer, type Server } from 'node:net';
+import type { Server } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { askHolder, listenExclusive } from '../../common/socket-lock.js';
 import { EngineError } from '../errors.js';
 
 /** Who holds the lock, as its holder reports it to a waiter. */
@@ -96,62 +97,24 @@ export class EngineLock {
     let reported = false;
     for (;;) {
       signal?.throwIfAborted();
-      const server = await tryListen(name, this.since);
+      const server = await listenExclusive(name, { pid: process.pid, since: this.since }).catch(
+        (err: Error) => {
+          throw new EngineError('ENGINE_LOCK_FAILED', `engine lock: ${err.message}`, undefined, {
+            cause: err,
+          });
+        },
+      );
       if (server) {
         this.server = server;
         return;
       }
       if (!reported) {
         reported = true;
-        this.options.onWait?.(await askHolder(name));
+        this.options.onWait?.(await askHolder<LockHolder>(name));
       }
       await sleep(this.options.pollIntervalMs ?? 100, undefined, { signal }).catch((err: unknown) => {
         throw signal?.aborted ? (signal.reason as unknown) : err;
       });
     }
   }
-}
-
-function tryListen(name: string, since: string): Promise<Server | undefined> {
-  return new Promise((resolve, reject) => {
-    const server = createServer((socket) => {
-      socket.on('error', () => undefined);
-      socket.end(`${JSON.stringify({ pid: process.pid, since })}\n`);
-    });
-    server.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE') resolve(undefined);
-      else
-        reject(
-          new EngineError('ENGINE_LOCK_FAILED', `engine lock: ${err.message}`, undefined, { cause: err }),
-        );
-    });
-    server.listen({ path: name, exclusive: true }, () => {
-      // The lock must never keep the process alive on its own.
-      server.unref();
-      resolve(server);
-    });
-  });
-}
-
-/** Asks the current holder who it is; undefined when it does not answer within a second. */
-function askHolder(name: string): Promise<LockHolder | undefined> {
-  return new Promise((resolve) => {
-    let data = '';
-    const socket = connect({ path: name });
-    const done = (value: LockHolder | undefined): void => {
-      socket.destroy();
-      resolve(value);
-    };
-    socket.setTimeout(1000, () => done(undefined));
-    socket.on('error', () => done(undefined));
-    socket.setEncoding('utf8').on('data', (d: string) => (data += d));
-    socket.on('end', () => {
-      try {
-        const parsed = JSON.parse(data) as LockHolder;
-        done(typeof parsed.pid === 'number' ? parsed : undefined);
-      } catch {
-        done(undefined);
-      }
-    });
-  });
 }
