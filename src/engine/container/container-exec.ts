@@ -118,7 +118,7 @@ export async function execInContainer(
  * and one that reaps late leaves a zombie in the container's cgroup. Returns 0 once the process
  * runs, or `docker exec`'s code when it cannot start (127 not found, 126 not executable).
  */
-async function execDetached(shimDir: string, args: ExecArgs, signal?: AbortSignal): Promise<number> {
+export async function execDetached(shimDir: string, args: ExecArgs, signal?: AbortSignal): Promise<number> {
   const name = `exec-${randomBytes(8).toString('hex')}.json`;
   const file = join(shimDir, name);
   await writeFile(file, JSON.stringify({ options: execFlags(args), command: args.command }), { mode: 0o600 });
@@ -129,6 +129,13 @@ async function execDetached(shimDir: string, args: ExecArgs, signal?: AbortSigna
     };
     if (reply.ok) return 0;
     const message = reply.error ?? 'exec failed';
+    if (message.startsWith('unknown request')) {
+      throw new EngineError(
+        'CONTAINER_EXEC_FAILED',
+        'exec -d: the container’s supervisor was started by an older tscompose, which cannot run detached execs',
+        'restart the container (tscompose container restart NAME, or up --force-recreate) to give it a current one',
+      );
+    }
     const code = runExitCodeFor(message);
     if (code === ExitCode.runEngineFailed) throw new EngineError('CONTAINER_EXEC_FAILED', `exec: ${message}`);
     return code;
