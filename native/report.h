@@ -8,4 +8,8 @@
 /* Reports and releases `err`; returns the exit status (1). */
 int tsn_rt_report (tsn_err_t *err);
 
+/* A warning: to --log FILE when one was given (a shim or an engine reads it there; the runtime's
+ * stderr may be the container's own, where it must not land), else to stderr. */
+void tsn_rt_warn (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
+
 #endif

@@ -6,6 +6,7 @@
  * the same argument index cannot be one rule in libseccomp, so each becomes a rule of its own
  * (they match if any matches), otherwise a rule's conditions must all match. */
 #include "seccomp.h"
+#include "report.h"
 #include "utils.h"
 
 #include <errno.h>
@@ -354,9 +355,8 @@ tsn_rt_seccomp_compile (const struct tsn_json *spec, int warn, struct tsn_rt_sec
   (void)err;
   *out = NULL;
   if (warn && spec != NULL && spec->type != TSN_JSON_NULL)
-    fprintf (stderr, "tscompose-native: warning: linux.seccomp is not enforced: this build has no "
-                     "libseccomp (install libseccomp-dev and rebuild); the container runs without a "
-                     "syscall filter\n");
+    tsn_rt_warn ("linux.seccomp is not enforced: this build has no libseccomp (install libseccomp-dev "
+                 "and rebuild); the container runs without a syscall filter");
   return 0;
 }
 
