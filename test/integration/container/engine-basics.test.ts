@@ -1,23 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ContainerSpec } from '../../../src/engine/index.js';
-import { captureStdio, IMAGE, openTestEngine, type TestEngine } from './support/container-engine.js';
+import {
+  containerSpec as spec,
+  captureStdio,
+  IMAGE,
+  openTestEngine,
+  type TestEngine,
+} from './support/container-engine.js';
 
 const canRun = process.getuid?.() === 0;
-
-function spec(name: string, command: string[], over: Partial<ContainerSpec> = {}): ContainerSpec {
-  return {
-    name,
-    image: IMAGE,
-    entrypoint: null,
-    command,
-    env: {},
-    labels: {},
-    mounts: [],
-    network: { mode: 'none' },
-    ports: [],
-    ...over,
-  };
-}
 
 describe.skipIf(!canRun)('container engine basics', () => {
   let t: TestEngine;

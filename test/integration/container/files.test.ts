@@ -3,26 +3,15 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ContainerSpec } from '../../../src/engine/index.js';
 import { runCli, type CliResult } from '../../helpers/run-cli.js';
-import { captureStdio, IMAGE, openTestEngine, type TestEngine } from './support/container-engine.js';
+import {
+  containerSpec as spec,
+  captureStdio,
+  openTestEngine,
+  type TestEngine,
+} from './support/container-engine.js';
 
 const canRun = process.getuid?.() === 0;
-
-function spec(name: string, command: string[], over: Partial<ContainerSpec> = {}): ContainerSpec {
-  return {
-    name,
-    image: IMAGE,
-    entrypoint: null,
-    command,
-    env: {},
-    labels: {},
-    mounts: [],
-    network: { mode: 'none' },
-    ports: [],
-    ...over,
-  };
-}
 
 describe.skipIf(!canRun)('files in and out of containers', () => {
   let t: TestEngine;

@@ -4,24 +4,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NATIVE_SECCOMP } from '../../helpers/native-seccomp.js';
 import type { ContainerSpec } from '../../../src/engine/index.js';
-import { captureStdio, IMAGE, openTestEngine, waitFor, type TestEngine } from './support/container-engine.js';
+import {
+  containerSpec as spec,
+  captureStdio,
+  openTestEngine,
+  waitFor,
+  type TestEngine,
+} from './support/container-engine.js';
 
 const canRun = process.getuid?.() === 0;
-
-function spec(name: string, command: string[], over: Partial<ContainerSpec> = {}): ContainerSpec {
-  return {
-    name,
-    image: IMAGE,
-    entrypoint: null,
-    command,
-    env: {},
-    labels: {},
-    mounts: [],
-    network: { mode: 'none' },
-    ports: [],
-    ...over,
-  };
-}
 
 describe.skipIf(!canRun)('container lifecycle', () => {
   let t: TestEngine;

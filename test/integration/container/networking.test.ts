@@ -1,25 +1,15 @@
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ContainerSpec } from '../../../src/engine/index.js';
 import { hostAddress, httpGet } from '../network/support/test-engine.js';
-import { captureStdio, IMAGE, openTestEngine, waitFor, type TestEngine } from './support/container-engine.js';
+import {
+  containerSpec as spec,
+  captureStdio,
+  openTestEngine,
+  waitFor,
+  type TestEngine,
+} from './support/container-engine.js';
 
 const canRun = process.getuid?.() === 0;
-
-function spec(name: string, command: string[], over: Partial<ContainerSpec> = {}): ContainerSpec {
-  return {
-    name,
-    image: IMAGE,
-    entrypoint: null,
-    command,
-    env: {},
-    labels: {},
-    mounts: [],
-    network: { mode: 'none' },
-    ports: [],
-    ...over,
-  };
-}
 
 /** busybox httpd serving `body` from a directory made in the container. */
 function httpd(port: number, body: string): string[] {

@@ -7,6 +7,7 @@ import type { ContainerSpec, MountSpec } from '../../../src/engine/index.js';
 import { runCli } from '../../helpers/run-cli.js';
 import {
   captureStdio,
+  containerSpec,
   IMAGE,
   openTestEngine,
   type TestEngine,
@@ -20,18 +21,7 @@ function spec(
   mounts: MountSpec[],
   over: Partial<ContainerSpec> = {},
 ): ContainerSpec {
-  return {
-    name,
-    image: IMAGE,
-    entrypoint: null,
-    command,
-    env: {},
-    labels: {},
-    mounts,
-    network: { mode: 'none' },
-    ports: [],
-    ...over,
-  };
+  return containerSpec(name, command, { mounts, ...over });
 }
 
 describe.skipIf(!canRun)('volumes and mounts', () => {

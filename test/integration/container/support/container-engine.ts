@@ -1,7 +1,7 @@
 import { realpath } from 'node:fs/promises';
 import { PassThrough } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Engine } from '../../../../src/engine/index.js';
+import { Engine, type ContainerSpec } from '../../../../src/engine/index.js';
 import { hostNamesFor } from '../../../../src/engine/network/index.js';
 import { addImageToEngine, buildBusyboxImage, type LayerSpec } from '../../../fixtures/busybox-image.js';
 import { makeEngineRoot } from '../../../helpers/engine-root.js';
@@ -9,6 +9,26 @@ import { hostLeaks } from '../../../helpers/host-leaks.js';
 
 /** The busybox image every container test runs (`sh` as its command). */
 export const IMAGE = 'busybox:test';
+
+/** A container of the test image running `command`, without a network unless `over` says so. */
+export function containerSpec(
+  name: string,
+  command: string[],
+  over: Partial<ContainerSpec> = {},
+): ContainerSpec {
+  return {
+    name,
+    image: IMAGE,
+    entrypoint: null,
+    command,
+    env: {},
+    labels: {},
+    mounts: [],
+    network: { mode: 'none' },
+    ports: [],
+    ...over,
+  };
+}
 
 /**
  * A temporary engine root with the busybox test image, for one test file. `leaks()` lists what
