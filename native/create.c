@@ -366,17 +366,27 @@ tsn_rt_write_pid_file (const char *path, pid_t pid, tsn_err_t *err)
   return 0;
 }
 
+struct tsn_rt_create_opts
+tsn_rt_create_opts_of (const struct tsn_opt *opts, const char *id, int use_fifo)
+{
+  return (struct tsn_rt_create_opts){
+    .id = id,
+    .bundle = opts[0].value,
+    .console_socket = opts[1].value,
+    .pid_file = opts[2].value,
+    .no_pivot = tsn_opt_true (&opts[3]),
+    .no_new_keyring = tsn_opt_true (&opts[4]),
+    .preserve_fds = opts[5].value ? atoi (opts[5].value) : 0,
+    .use_fifo = use_fifo,
+  };
+}
+
 int
 tsn_verb_create (int argc, char **argv)
 {
   tsn_err_t err = NULL;
   struct tsn_opt opts[] = {
-    { .name = "bundle", .short_name = 'b', .has_value = 1 },
-    { .name = "console-socket", .has_value = 1 },
-    { .name = "pid-file", .has_value = 1 },
-    { .name = "no-pivot" },
-    { .name = "no-new-keyring" },
-    { .name = "preserve-fds", .has_value = 1 },
+    TSN_RT_CREATE_OPTIONS,
     { 0 },
   };
   struct tsn_args args;
@@ -390,16 +400,7 @@ tsn_verb_create (int argc, char **argv)
     }
   if (tsn_rt_ensure_sealed (&err) < 0)
     return tsn_rt_report (&err);
-  struct tsn_rt_create_opts o = {
-    .id = args.pos[0],
-    .bundle = opts[0].value,
-    .console_socket = opts[1].value,
-    .pid_file = opts[2].value,
-    .no_pivot = tsn_opt_true (&opts[3]),
-    .no_new_keyring = tsn_opt_true (&opts[4]),
-    .preserve_fds = opts[5].value ? atoi (opts[5].value) : 0,
-    .use_fifo = 1,
-  };
+  struct tsn_rt_create_opts o = tsn_rt_create_opts_of (opts, args.pos[0], 1);
   struct tsn_rt_created created;
   int r = tsn_rt_create_container (&o, &created, &err);
   tsn_args_release (opts, &args);

@@ -2,6 +2,7 @@
 #ifndef TSN_CREATE_H
 #define TSN_CREATE_H
 
+#include "cli-args.h"
 #include "error.h"
 #include "status.h"
 
@@ -26,6 +27,17 @@ struct tsn_rt_created
 };
 
 int tsn_rt_create_container (const struct tsn_rt_create_opts *o, struct tsn_rt_created *out, tsn_err_t *err);
+
+/* The options `create` and `run` share: the first entries of both option tables, in this order. */
+#define TSN_RT_CREATE_OPTIONS                                                                                \
+  { .name = "bundle", .short_name = 'b', .has_value = 1 }, { .name = "console-socket", .has_value = 1 },     \
+      { .name = "pid-file", .has_value = 1 }, { .name = "no-pivot" }, { .name = "no-new-keyring" },          \
+  {                                                                                                          \
+    .name = "preserve-fds", .has_value = 1                                                                   \
+  }
+
+/* The creation options from a table that starts with TSN_RT_CREATE_OPTIONS. */
+struct tsn_rt_create_opts tsn_rt_create_opts_of (const struct tsn_opt *opts, const char *id, int use_fifo);
 
 /* Kills what is left of a container (its init, or every process of its cgroup when it shares the
  * host's pid namespace), waits for the init to exit, then removes its cgroups and state dir. */

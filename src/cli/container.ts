@@ -121,45 +121,34 @@ export function registerContainerCommands(program: Command, runner: CommandRunne
       ),
     );
 
-  container
-    .command('stop')
-    .description('stop containers (stop signal, then SIGKILL after the grace period)')
-    .option('-t, --time <seconds>', 'grace period before SIGKILL (default: the container’s, 10)')
-    .argument('<container...>')
-    .action(
-      runner.action(async (env, names: string[], o: { time?: string }) =>
-        withContainerEngine(env, (engine) =>
-          eachContainer(env, names, async (n) => {
-            const timeoutMs = seconds(o.time, '--time');
-            await engine.containers.stop(n, {
-              signal: env.ctx.signal,
-              ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-            });
-            env.ctx.stdout.write(`${n}\n`);
-          }),
+  for (const [verb, description, timeHelp] of [
+    [
+      'stop',
+      'stop containers (stop signal, then SIGKILL after the grace period)',
+      'grace period before SIGKILL (default: the container’s, 10)',
+    ],
+    ['restart', 'restart containers', 'grace period before SIGKILL'],
+  ] as const) {
+    container
+      .command(verb)
+      .description(description)
+      .option('-t, --time <seconds>', timeHelp)
+      .argument('<container...>')
+      .action(
+        runner.action(async (env, names: string[], o: { time?: string }) =>
+          withContainerEngine(env, (engine) =>
+            eachContainer(env, names, async (n) => {
+              const timeoutMs = seconds(o.time, '--time');
+              await engine.containers[verb](n, {
+                signal: env.ctx.signal,
+                ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+              });
+              env.ctx.stdout.write(`${n}\n`);
+            }),
+          ),
         ),
-      ),
-    );
-
-  container
-    .command('restart')
-    .description('restart containers')
-    .option('-t, --time <seconds>', 'grace period before SIGKILL')
-    .argument('<container...>')
-    .action(
-      runner.action(async (env, names: string[], o: { time?: string }) =>
-        withContainerEngine(env, (engine) =>
-          eachContainer(env, names, async (n) => {
-            const timeoutMs = seconds(o.time, '--time');
-            await engine.containers.restart(n, {
-              signal: env.ctx.signal,
-              ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-            });
-            env.ctx.stdout.write(`${n}\n`);
-          }),
-        ),
-      ),
-    );
+      );
+  }
 
   container
     .command('kill')
