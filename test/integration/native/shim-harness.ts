@@ -9,6 +9,7 @@ import { hostLeaks } from '../../helpers/host-leaks.js';
 import type { OciConfig } from '../../helpers/oci-bundle.js';
 import { makeBundle } from '../../helpers/oci-bundle.js';
 import { NATIVE_BIN } from './unpack-sandbox.js';
+import { WaitAborted, waitFor } from '../../helpers/wait-for.js';
 
 export { NATIVE_BIN };
 
@@ -84,31 +85,7 @@ export function runForeground(runtime: string, root: string, bundle: string, id:
   return { child, stdout: () => out, exited };
 }
 
-/** Thrown by a `waitFor` check to stop waiting at once (the condition can no longer become true). */
-export class WaitAborted extends Error {}
-
-/** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
-export async function waitFor<T>(
-  what: string,
-  check: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      if (err instanceof WaitAborted) throw err;
-      last = err;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { WaitAborted, waitFor };
 
 export function uniqueId(prefix: string): string {
   return `${prefix}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;

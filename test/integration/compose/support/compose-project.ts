@@ -3,12 +3,12 @@ import { cp, mkdtemp, realpath, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Engine, type ContainerInfo } from '../../../../src/engine/index.js';
 import { hostNamesFor } from '../../../../src/engine/network/index.js';
 import { makeEngineRoot } from '../../../helpers/engine-root.js';
 import { hostLeaks } from '../../../helpers/host-leaks.js';
 import { CLI_BIN, REPO_ROOT, runCli, type CliResult } from '../../../helpers/run-cli.js';
+import { waitFor } from '../../../helpers/wait-for.js';
 
 /**
  * One example stack (a copy of `examples/<name>`, so tests may edit it) on a temporary engine
@@ -127,26 +127,7 @@ export async function openComposeProject(example: 'web' | 'dev', label: string):
   };
 }
 
-/** Polls `check` until it returns something other than undefined/false, or throws at the deadline. */
-export async function waitFor<T>(
-  what: string,
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await sleep(100);
-  }
-}
+export { waitFor };
 
 /** GET http://127.0.0.1:port/path, retried until it answers 200 (deadline). */
 export async function httpGet(port: number, path: string): Promise<string> {

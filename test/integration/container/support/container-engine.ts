@@ -1,11 +1,11 @@
 import { realpath } from 'node:fs/promises';
 import { PassThrough } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Engine, type ContainerSpec } from '../../../../src/engine/index.js';
 import { hostNamesFor } from '../../../../src/engine/network/index.js';
 import { addImageToEngine, buildBusyboxImage, type LayerSpec } from '../../../fixtures/busybox-image.js';
 import { makeEngineRoot } from '../../../helpers/engine-root.js';
 import { hostLeaks } from '../../../helpers/host-leaks.js';
+import { waitFor } from '../../../helpers/wait-for.js';
 
 /** The busybox image every container test runs (`sh` as its command). */
 export const IMAGE = 'busybox:test';
@@ -103,23 +103,4 @@ export function captureStdio(input?: string): {
   return { stdio: { ...(stdin ? { stdin } : {}), stdout, stderr }, out: () => out, err: () => err };
 }
 
-/** Polls `check` until it returns something other than undefined/false (deadline, no timing asserts). */
-export async function waitFor<T>(
-  what: string,
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await sleep(50);
-  }
-}
+export { waitFor };
